@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from simkerma.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("akun/", include("simkerma.accounts.urls")),
+    path("organisasi/", include("simkerma.org.urls")),
+    path("mitra/", include("simkerma.partners.urls")),
+    path("dokumen/", include("simkerma.agreements.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

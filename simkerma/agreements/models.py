@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from simkerma.core.choices import Field, Level
+from simkerma.core.fields import ChoiceListField
+from simkerma.core.models import TimeStampedModel
+from simkerma.org.models import Prodi, Unit
+from simkerma.partners.models import Partner
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class Kind(models.TextChoices):
+    MOU = "mou", "MoU"
+    MOA = "moa", "MoA/PKS"
+    IA = "ia", "IA"
+
+
+# Which kinds may hang under which: an MoA under an MoU, an IA under an MoU or MoA.
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
+    Kind.MOU: frozenset(),
+    Kind.MOA: frozenset({Kind.MOU}),
+    Kind.IA: frozenset({Kind.MOU, Kind.MOA}),
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Not yet in force")
+    ACTIVE = "active", _("Active")
+    EXPIRING = "expiring", _("Expiring soon")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+def scan_upload_to(instance: Agreement, filename: str) -> str:
+    # The stored name never comes from the user.
+    return f"agreements/scans/{timezone.now():%Y}/{uuid.uuid4().hex}.pdf"
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def not_terminated(self, on: dt.date) -> AgreementQuerySet:
+        return self.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=on))
+
+    def valid_on(self, on: dt.date) -> AgreementQuerySet:
+        """Valid on a date: start <= d <= end, and not ended early on or before d."""
+        return self.not_terminated(on).filter(start_date__lte=on, end_date__gte=on)
+
+    def with_status(self, status: str, on: dt.date | None = None) -> AgreementQuerySet:
+        on = on or today()
+        soon = on + dt.timedelta(days=settings.SIMKERMA_EXPIRING_DAYS)
+        if status == Status.TERMINATED:
+            return self.filter(terminated_on__lte=on)
+        live = self.not_terminated(on)
+        if status == Status.DRAFT:
+            return live.filter(start_date__gt=on)
+        if status == Status.EXPIRED:
+            return live.filter(end_date__lt=on)
+        if status == Status.EXPIRING:
+            return live.filter(start_date__lte=on, end_date__gte=on, end_date__lte=soon)
+        if status == Status.ACTIVE:
+            return live.filter(start_date__lte=on, end_date__gt=soon)
+        raise ValueError(f"unknown status {status!r}")
+
+    def in_year(self, year: int) -> AgreementQuerySet:
+        """In force at some point of the year."""
+        return self.filter(start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1)).filter(
+            Q(terminated_on__isnull=True) | Q(terminated_on__gt=dt.date(year, 1, 1))
+        )
+
+    def for_unit(self, unit: Unit | int) -> AgreementQuerySet:
+        unit_id = unit.pk if isinstance(unit, Unit) else unit
+        return self.filter(Q(units=unit_id) | Q(prodi__unit=unit_id)).distinct()
+
+    def for_prodi(self, prodi: Prodi | int) -> AgreementQuerySet:
+        return self.filter(prodi=prodi).distinct()
+
+    def for_partner(self, partner: Partner | int) -> AgreementQuerySet:
+        return self.filter(partners=partner).distinct()
+
+    def with_field(self, field: str) -> AgreementQuerySet:
+        return self.filter(fields__contains=field)
+
+    def search(self, query: str) -> AgreementQuerySet:
+        qs = self
+        for word in query.split():
+            qs = qs.filter(
+                Q(number__icontains=word)
+                | Q(partner_number__icontains=word)
+                | Q(title__icontains=word)
+                | Q(partners__name__icontains=word)
+            )
+        return qs.distinct()
+
+
+class Agreement(TimeStampedModel):
+    """A cooperation agreement: MoU, MoA/PKS or IA."""
+
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    number = models.CharField(_("institution number"), max_length=100, unique=True)
+    partner_number = models.CharField(_("partner's number"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    renews = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    partners = models.ManyToManyField(Partner, verbose_name=_("partners"), related_name="agreements")
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="agreements")
+    prodi = models.ManyToManyField(Prodi, verbose_name=_("study programmes"), blank=True, related_name="agreements")
+    level = models.CharField(_("level"), max_length=15, choices=Level.choices)
+    fields = ChoiceListField(_("fields"), item_choices=Field.choices)
+    scope = models.TextField(_("scope"), blank=True, help_text=_("One item per line."))
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"), db_index=True)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("termination reason"), blank=True)
+    signed_scan = models.FileField(_("signed scan (PDF)"), upload_to=scan_upload_to, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[partners, units, prodi])
+
+    class Meta:
+        ordering = ["-start_date", "number"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="agreement_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["kind", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+    def status_on(self, on: dt.date) -> str:
+        if self.terminated_on and self.terminated_on <= on:
+            return Status.TERMINATED
+        if on < self.start_date:
+            return Status.DRAFT
+        if on > self.end_date:
+            return Status.EXPIRED
+        if (self.end_date - on).days <= settings.SIMKERMA_EXPIRING_DAYS:
+            return Status.EXPIRING
+        return Status.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on(today())
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def days_left(self) -> int:
+        return (self.end_date - today()).days
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        not_ended = self.terminated_on is None or self.terminated_on > on
+        return not_ended and self.start_date <= on <= self.end_date
+
+    @property
+    def scope_items(self) -> list[str]:
+        return [line.strip() for line in self.scope.splitlines() if line.strip()]
+
+    @property
+    def field_labels(self) -> list[str]:
+        return Agreement._meta.get_field("fields").labels(self.fields)  # type: ignore[attr-defined]
+
+    @property
+    def scan_filename(self) -> str:
+        return PurePath(self.signed_scan.name).name if self.signed_scan else ""
+
+    def names_unit(self, unit_id: int | None) -> bool:
+        """Whether the agreement names the unit, directly or through one of its prodi."""
+        if unit_id is None:
+            return False
+        return any(u.pk == unit_id for u in self.units.all()) or any(p.unit_id == unit_id for p in self.prodi.all())
+
+    def outside_parent_period(self) -> bool:
+        parent = self.parent
+        return bool(parent and (self.start_date < parent.start_date or self.end_date > parent.end_date))
+
+
+class Signatory(models.Model):
+    class Side(models.TextChoices):
+        INSTITUTION = "institution", _("Institution")
+        PARTNER = "partner", _("Partner")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150)
+    organisation = models.CharField(
+        _("on behalf of"), max_length=255, blank=True, help_text=_("For a partner's signatory: which partner.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["side", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.position}"

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from simkerma.agreements.models import Agreement
+from simkerma.partners.models import Partner
+
+
+@dataclass
+class TreeNode:
+    agreement: Agreement
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def agreement_tree(agreement: Agreement) -> TreeNode:
+    """The whole MoU → MoA → IA tree that the agreement belongs to, from its root.
+
+    The tree is at most three levels deep, so it takes a fixed number of queries.
+    """
+    root = agreement
+    seen = {root.pk}
+    while root.parent_id is not None:
+        root = Agreement.objects.only("pk", "parent_id").get(pk=root.parent_id)
+        if root.pk in seen:  # a broken cycle never hangs the page
+            break
+        seen.add(root.pk)
+    partners = Prefetch("partners", queryset=Partner.objects.only("pk", "name"))
+    ordered = Agreement.objects.order_by("start_date", "number")
+    grandchildren = Prefetch("children", queryset=ordered.prefetch_related(partners))
+    children = Prefetch("children", queryset=ordered.prefetch_related(partners, grandchildren))
+    root = Agreement.objects.prefetch_related(partners, children).get(pk=root.pk)
+    return TreeNode(
+        root,
+        [TreeNode(child, [TreeNode(grand) for grand in child.children.all()]) for child in root.children.all()],
+    )

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from simkerma.accounts.permissions import can_create_agreement, can_edit_agreement, can_read, require
+from simkerma.agreements.forms import AgreementFilterForm, AgreementForm, SignatoryFormSet, TerminateForm
+from simkerma.agreements.models import Agreement, Kind, Signatory, today
+from simkerma.agreements.selectors import agreement_tree
+from simkerma.agreements.services import agreement_save, agreement_suggest_number, agreement_terminate
+from simkerma.core.history import timeline
+from simkerma.partners.models import Partner
+
+PARTNERS_ONLY = Prefetch("partners", queryset=Partner.objects.only("pk", "name", "code"))
+
+
+def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
+    """The one place that decides whether this user may see or change this agreement."""
+    if not can_read(request.user):
+        raise PermissionDenied
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("parent", "renews").prefetch_related(PARTNERS_ONLY, "units", "prodi"),
+        pk=pk,
+    )
+    if write and not can_edit_agreement(request.user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+@require(can_read)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    form = AgreementFilterForm(request.GET or None)
+    agreements = Agreement.objects.all()
+    agreements = form.filter(agreements) if form.is_valid() else agreements.order_by("-start_date", "pk")
+    agreements = agreements.select_related("parent").prefetch_related(PARTNERS_ONLY)
+    page = Paginator(agreements, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "sort": request.GET.get("sort", "-start")}
+    template = "agreements/_list_results.html" if request.htmx else "agreements/agreement_list.html"
+    return render(request, template, context)
+
+
+@require(can_read)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "tree": agreement_tree(agreement),
+            "signatories": agreement.signatories.all(),
+            "renewals": agreement.renewals.only("pk", "number", "start_date", "end_date"),
+            "can_edit": can_edit_agreement(request.user, agreement),
+            "outside_parent": agreement.outside_parent_period(),
+        },
+    )
+
+
+def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | None = None, reason: str) -> HttpResponse:
+    form = AgreementForm(
+        request.POST or None, request.FILES or None, instance=instance, initial=initial, user=request.user
+    )
+    formset = SignatoryFormSet(request.POST or None, instance=instance, prefix="signatories")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        agreement = agreement_save(form=form, formset=formset, user=request.user, reason=reason)
+        messages.success(request, _("Agreement saved: %(number)s") % {"number": agreement.number})
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        return redirect(agreement)
+    return render(request, "agreements/agreement_form.html", {"form": form, "formset": formset, "agreement": instance})
+
+
+@require(can_create_agreement)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    initial: dict = {}
+    partner = request.GET.get("partner")
+    if partner and partner.isdigit():
+        initial["partners"] = [partner]
+    parent = request.GET.get("parent")
+    if parent and parent.isdigit():
+        initial["parent"] = parent
+        initial["kind"] = Kind.IA if Agreement.objects.filter(pk=parent, kind=Kind.MOA).exists() else Kind.MOA
+    if request.user.is_unit_scoped:
+        initial["units"] = [request.user.unit_id]
+    return _form_page(request, Agreement(), initial=initial, reason=_("created"))
+
+
+@require(can_read)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    return _form_page(request, agreement, reason=_("edited"))
+
+
+@require(can_create_agreement)
+def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    old = get_agreement_for_user(request, pk, write=True)
+    duration = old.end_date - old.start_date
+    start = old.end_date + dt.timedelta(days=1)
+    initial = {
+        "kind": old.kind,
+        "title": old.title,
+        "parent": old.parent_id,
+        "level": old.level,
+        "fields": old.fields,
+        "scope": old.scope,
+        "start_date": start,
+        "end_date": start + duration,
+        "partners": [p.pk for p in old.partners.all()],
+        "units": [u.pk for u in old.units.all()],
+        "prodi": [p.pk for p in old.prodi.all()],
+    }
+    new = Agreement(renews=old)
+    return _form_page(request, new, initial=initial, reason=_("renewal of %(number)s") % {"number": old.number})
+
+
+@require(can_read)
+def agreement_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = TerminateForm(request.POST or None, agreement=agreement, initial={"terminated_on": today()})
+    if request.method == "POST" and form.is_valid():
+        agreement_terminate(
+            agreement=agreement,
+            on=form.cleaned_data["terminated_on"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        messages.success(request, _("The termination was recorded."))
+        return redirect(agreement)
+    return render(request, "agreements/agreement_terminate.html", {"agreement": agreement, "form": form})
+
+
+@require(can_read)
+def agreement_scan(request: HttpRequest, pk: int) -> FileResponse:
+    agreement = get_agreement_for_user(request, pk)
+    if not agreement.signed_scan:
+        raise Http404
+    safe_number = "".join(ch if ch.isalnum() else "-" for ch in agreement.number)
+    return FileResponse(agreement.signed_scan.open("rb"), content_type="application/pdf", filename=f"{safe_number}.pdf")
+
+
+@require(can_read)
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    entries = timeline(
+        (Agreement, agreement.history.all()),
+        (Signatory, Signatory.history.filter(agreement_id=agreement.pk)),
+    )
+    return render(
+        request,
+        "core/history.html",
+        {"object": agreement, "entries": entries, "back_url": agreement.get_absolute_url()},
+    )
+
+
+@require(can_read)
+def suggest_number(request: HttpRequest) -> HttpResponse:
+    """htmx: the next number in the office's scheme for the chosen kind and date."""
+    kind = request.GET.get("kind", "")
+    on = parse_date(request.GET.get("signed_on") or "") or parse_date(request.GET.get("start_date") or "") or today()
+    suggestion = agreement_suggest_number(kind=kind, on=on) if kind in Kind.values else ""
+    return render(request, "agreements/_number_suggestion.html", {"suggestion": suggestion})
+
+
+@require(can_read)
+def pick_parent(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("parent__q", "").strip()
+    results = []
+    if query:
+        results = list(
+            Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA])
+            .filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(partners__name__icontains=query))
+            .distinct()
+            .order_by("-start_date")[:10]
+        )
+    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})

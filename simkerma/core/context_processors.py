@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from simkerma.accounts import permissions
+
+
+def _has_demo_data() -> bool:
+    from simkerma.org.models import Unit
+
+    return Unit.objects.filter(is_demo=True).exists()
+
+
+def simkerma(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "institution_name": settings.SIMKERMA_INSTITUTION_NAME,
+        "demo_data": SimpleLazyObject(_has_demo_data),
+        "perms_simkerma": {
+            "read": permissions.can_read(user),
+            "partners": permissions.can_manage_partners(user),
+            "org": permissions.can_manage_org(user),
+            "create_agreement": permissions.can_create_agreement(user),
+        },
+    }

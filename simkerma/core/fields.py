@@ -1,0 +1,78 @@
+"""A model field holding a list of choices, stored as one `;`-separated string.
+
+The string form sorts in the choices' order, so equal lists store equal values and
+`<field>__contains="pkm"` filters the same way on SQLite and PostgreSQL.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SEPARATOR = ";"
+
+
+class ChoiceListField(models.CharField):
+    def __init__(self, *args: Any, item_choices: Iterable[tuple[str, Any]] = (), **kwargs: Any):
+        self.item_choices = list(item_choices)
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["item_choices"] = self.item_choices
+        if kwargs.get("default") == "":
+            kwargs.pop("default")
+        return name, path, args, kwargs
+
+    def _order(self) -> list[str]:
+        return [value for value, _label in self.item_choices]
+
+    def split(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        items = value.split(SEPARATOR) if isinstance(value, str) else list(value)
+        items = [str(item).strip() for item in items if str(item).strip()]
+        order = self._order()
+        return sorted(set(items), key=lambda item: order.index(item) if item in order else len(order))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:
+        return self.split(value)
+
+    def to_python(self, value: Any) -> list[str]:
+        return self.split(value)
+
+    def get_prep_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        return SEPARATOR.join(self.split(value))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        allowed = set(self._order())
+        unknown = [item for item in self.split(value) if item not in allowed]
+        if unknown:
+            raise ValidationError(_("Unknown value: %(values)s"), params={"values": ", ".join(unknown)})
+        if not self.blank and not self.split(value):
+            raise ValidationError(self.error_messages["blank"], code="blank")
+
+    def formfield(self, **kwargs: Any) -> forms.Field:  # type: ignore[override]
+        defaults = {
+            "choices": self.item_choices,
+            "required": not self.blank,
+            "label": self.verbose_name,
+            "help_text": self.help_text,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        return forms.MultipleChoiceField(**defaults)
+
+    def labels(self, value: Any) -> list[str]:
+        names = dict(self.item_choices)
+        return [str(names.get(item, item)) for item in self.split(value)]

@@ -1,0 +1,41 @@
+"""Checks on uploaded files, by their content rather than their name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+
+def validate_pdf(upload: UploadedFile, *, max_bytes: int | None = None) -> None:
+    """Refuse anything that is not a readable PDF of at most max_bytes."""
+    limit = max_bytes or settings.SIMKERMA_SCAN_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" not in head:
+        raise ValidationError(
+            _("This file is not a PDF (its content is not PDF, whatever its name). Upload the scan as PDF."),
+            code="not_pdf",
+        )
+    try:
+        reader = PdfReader(upload)
+        if len(reader.pages) < 1:
+            raise PdfReadError("no pages")
+    except Exception as error:  # pypdf raises many kinds of errors for broken files
+        raise ValidationError(
+            _("The PDF cannot be read (it may be damaged or incomplete). Scan or export it again."),
+            code="broken_pdf",
+        ) from error
+    finally:
+        upload.seek(0)

@@ -1,0 +1,49 @@
+"""A search-and-pick widget for foreign keys into large tables.
+
+A plain <select> would render every partner or agreement; this widget renders only the
+chosen ones, and an htmx search box fetches candidates as the user types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Model, QuerySet
+
+
+class PickerWidget(forms.Widget):
+    template_name = "widgets/picker.html"
+
+    def __init__(self, *, search_url: str, model: type[Model], multiple: bool = True, attrs: Any = None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.model = model
+        self.multiple = multiple
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = [value for value in data.getlist(name) if value] if hasattr(data, "getlist") else data.get(name)
+        if self.multiple:
+            return values
+        return values[-1] if values else None
+
+    def format_value(self, value: Any) -> list[str]:
+        if value in (None, "", []):
+            return []
+        values = value if isinstance(value, list | tuple | QuerySet) else [value]
+        return [str(v.pk if isinstance(v, Model) else v) for v in values]
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        keys = [key for key in self.format_value(value) if key.isdigit()]
+        context["widget"].update(
+            {
+                "selected": list(self.model._default_manager.filter(pk__in=keys)) if keys else [],
+                "search_url": self.search_url,
+                "multiple": self.multiple,
+            }
+        )
+        return context
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return False

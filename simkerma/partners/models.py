@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from simkerma.core.models import TimeStampedModel
+from simkerma.partners.names import name_key
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def search(self, query: str) -> PartnerQuerySet:
+        query = query.strip()
+        if not query:
+            return self
+        qs = self
+        for word in query.split():
+            qs = qs.filter(
+                models.Q(name__icontains=word)
+                | models.Q(code__icontains=word)
+                | models.Q(city__icontains=word)
+                | models.Q(contacts__name__icontains=word)
+            )
+        return qs.distinct()
+
+
+class Partner(TimeStampedModel):
+    """A partner organisation (mitra)."""
+
+    class Kind(models.TextChoices):
+        INDUSTRI = "industri", _("Industry (DUDI)")
+        PEMERINTAH = "pemerintah", _("Government")
+        PERGURUAN_TINGGI = "perguruan_tinggi", _("Higher education")
+        ASOSIASI = "asosiasi", _("Association")
+        LAINNYA = "lainnya", _("Other")
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_key = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), default="ID")
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PartnerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = " ".join(self.name.split())
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
+
+
+class PartnerContact(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.position})" if self.position else self.name
+
+
+class PartnerMerge(models.Model):
+    """The record of a duplicate partner merged into another, with everything it held."""
+
+    target = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="merges")
+    source_code = models.CharField(max_length=30)
+    source_name = models.CharField(max_length=255)
+    snapshot = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target}"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from simkerma.partners.models import Partner
+from simkerma.partners.names import name_key, similarity
+
+NEAR_DUPLICATE_THRESHOLD = 0.85
+# How many candidates sharing a word are scored in Python; the rest are ignored.
+MAX_CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class SimilarPartner:
+    partner: Partner
+    score: float
+
+
+def similar_partners(name: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[SimilarPartner]:
+    """Partners whose names are near-duplicates of `name`, best match first."""
+    key = name_key(name)
+    if not key:
+        return []
+    words = [word for word in key.split() if len(word) >= 3] or key.split()
+    condition = Q(name_key=key)
+    for word in words:
+        condition |= Q(name_key__contains=word)
+    candidates = Partner.objects.filter(condition).only("pk", "code", "name", "name_key", "city", "country")
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    key_words = set(key.split())
+    found = []
+    for partner in candidates[:MAX_CANDIDATES]:
+        score = similarity(name, partner.name)
+        other_words = set(partner.name_key.split())
+        # "Batamindo" against "Batamindo Investment": one name's words all inside the other's.
+        if score < NEAR_DUPLICATE_THRESHOLD and (key_words <= other_words or other_words <= key_words):
+            score = max(score, NEAR_DUPLICATE_THRESHOLD)
+        if score >= NEAR_DUPLICATE_THRESHOLD:
+            found.append(SimilarPartner(partner, round(score, 2)))
+    found.sort(key=lambda item: (-item.score, item.partner.name))
+    return found[:limit]

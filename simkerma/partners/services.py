@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+from simple_history.utils import update_change_reason
+
+from simkerma.partners.models import Partner, PartnerMerge
+
+CODE_PATTERN = re.compile(r"^M(\d+)$")
+# Fields copied from the duplicate where the kept partner has nothing.
+FILLABLE_FIELDS = ("city", "address", "email", "phone", "website", "notes")
+
+
+def partner_next_code() -> str:
+    numbers = [
+        int(match.group(1))
+        for code in Partner.objects.filter(code__regex=r"^M[0-9]+$").values_list("code", flat=True)
+        if (match := CODE_PATTERN.match(code))
+    ]
+    return f"M{(max(numbers, default=0) + 1):05d}"
+
+
+def _snapshot(partner: Partner) -> dict[str, Any]:
+    data = model_to_dict(partner, exclude=["id"])
+    data["country"] = str(partner.country.code) if partner.country else ""
+    data["contacts"] = [model_to_dict(c, exclude=["id", "partner"]) for c in partner.contacts.all()]
+    data["agreements"] = list(partner.agreements.values_list("number", flat=True))
+    return data
+
+
+@transaction.atomic
+def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerge:
+    """Fold a duplicate partner into another. Every link moves to the kept partner; nothing is lost.
+
+    The duplicate's fields are kept in the merge record and in its history, its blank-filling
+    values move to the kept partner, and every record that pointed at it now points at the target.
+    """
+    if source.pk == target.pk:
+        raise ValueError("a partner cannot be merged into itself")
+    source = Partner.objects.select_for_update().get(pk=source.pk)
+    target = Partner.objects.select_for_update().get(pk=target.pk)
+    merge = PartnerMerge.objects.create(
+        target=target,
+        source_code=source.code,
+        source_name=source.name,
+        snapshot=_snapshot(source),
+        merged_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    _move_relations(source, target)
+    changed = False
+    for name in FILLABLE_FIELDS:
+        if not getattr(target, name) and getattr(source, name):
+            setattr(target, name, getattr(source, name))
+            changed = True
+    if changed:
+        target.save()
+        update_change_reason(target, f"merged from {source.code} {source.name}")
+    source._change_reason = f"merged into {target.code} {target.name}"  # type: ignore[attr-defined]
+    source.delete()
+    return merge
+
+
+def _move_relations(source: Partner, target: Partner) -> None:
+    for relation in Partner._meta.related_objects:
+        if relation.related_model is PartnerMerge or relation.related_model._meta.model_name.startswith("historical"):
+            continue
+        accessor = relation.get_accessor_name()
+        if relation.many_to_many:
+            # Through the related manager, so the history of each linked record sees the change.
+            for obj in getattr(source, accessor).all():
+                getattr(obj, relation.field.name).add(target)
+                getattr(obj, relation.field.name).remove(source)
+        elif relation.one_to_many or relation.one_to_one:
+            for obj in getattr(source, accessor).all():
+                setattr(obj, relation.field.name, target)
+                obj.save()

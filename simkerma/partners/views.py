@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from simkerma.accounts.permissions import can_manage_partners, can_read, require
+from simkerma.agreements.models import Agreement
+from simkerma.core.history import timeline
+from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
+from simkerma.partners.models import Partner, PartnerContact
+from simkerma.partners.selectors import similar_partners
+from simkerma.partners.services import partner_merge, partner_next_code
+
+
+def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Partner:
+    """The one place that decides whether this user may see or change this partner."""
+    allowed = can_manage_partners(request.user) if write else can_read(request.user)
+    if not allowed:
+        raise PermissionDenied
+    return get_object_or_404(Partner, pk=pk)
+
+
+@require(can_read)
+def partner_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    partners = Partner.objects.search(query)
+    if kind in Partner.Kind.values:
+        partners = partners.filter(kind=kind)
+    partners = partners.annotate(agreement_count=Count("agreements", distinct=True)).order_by("name", "pk")
+    page = Paginator(partners, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "query": query,
+        "kind": kind,
+        "kinds": Partner.Kind.choices,
+        "can_edit": can_manage_partners(request.user),
+    }
+    template = "partners/_list_results.html" if request.htmx else "partners/partner_list.html"
+    return render(request, template, context)
+
+
+@require(can_read)
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    agreements = Agreement.objects.filter(partners=partner).select_related("parent").order_by("-start_date", "number")
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "contacts": partner.contacts.all(),
+            "agreements": agreements,
+            "merges": partner.merges.select_related("merged_by"),
+            "can_edit": can_manage_partners(request.user),
+        },
+    )
+
+
+def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
+    creating = partner.pk is None
+    form = PartnerForm(request.POST or None, instance=partner)
+    formset = ContactFormSet(request.POST or None, instance=partner, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                if not saved.code:
+                    saved.code = partner_next_code()
+                saved.save()
+                update_change_reason(saved, _("created") if creating else _("edited"))
+                formset.instance = saved
+                formset.save()
+        except IntegrityError:
+            form.add_error("code", _("This code is already used by another partner."))
+        else:
+            messages.success(request, _("Partner saved: %(name)s") % {"name": saved.name})
+            return redirect(saved)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"form": form, "formset": formset, "partner": partner, "similar": form.similar},
+    )
+
+
+@require(can_manage_partners)
+def partner_create(request: HttpRequest) -> HttpResponse:
+    return _save_partner(request, Partner())
+
+
+@require(can_manage_partners)
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_partner(request, get_partner_for_user(request, pk, write=True))
+
+
+@require(can_read)
+def partner_check_name(request: HttpRequest) -> HttpResponse:
+    """htmx: near-duplicates of the name being typed."""
+    exclude = request.GET.get("exclude")
+    similar = similar_partners(
+        request.GET.get("name", ""), exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+    )
+    return render(request, "partners/_similar.html", {"similar": similar})
+
+
+@require(can_manage_partners)
+def partner_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_partner_for_user(request, pk, write=True)
+    form = MergeForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target_code"]
+        partner_merge(source=source, target=target, user=request.user)
+        messages.success(
+            request,
+            _("%(source)s was merged into %(target)s. Its contacts and agreements now belong here.")
+            % {"source": source.name, "target": target.name},
+        )
+        return redirect(target)
+    return render(
+        request,
+        "partners/partner_merge.html",
+        {"partner": source, "form": form, "similar": similar_partners(source.name, exclude_pk=source.pk)},
+    )
+
+
+@require(can_read)
+def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    entries = timeline(
+        (Partner, partner.history.all()),
+        (PartnerContact, PartnerContact.history.filter(partner_id=partner.pk)),
+    )
+    return render(
+        request,
+        "core/history.html",
+        {"object": partner, "entries": entries, "back_url": partner.get_absolute_url()},
+    )
+
+
+@require(can_read)
+def partner_pick(request: HttpRequest) -> HttpResponse:
+    """htmx: partners matching the picker's search box."""
+    query = request.GET.get("partners__q", "").strip()
+    results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []
+    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
