@@ -8,3 +8,37 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Notice(models.Model):
+    """One reminder or alert, to one person, sent at most once.
+
+    Producers create notices idempotently (the key is unique); the worker claims each due notice
+    with a conditional UPDATE before sending, so two workers never send the same one and a worker
+    that died after claiming leaves it to be claimed again once the lease runs out.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=50, db_index=True)
+    recipient = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    due_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        indexes = [models.Index(fields=["sent_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}"

@@ -1,0 +1,127 @@
+"""Reminders and alerts: producers plan notices, the worker sends each one once.
+
+An app registers a planner in its AppConfig.ready():
+
+    from simkerma.core.notices import register_planner
+    register_planner(plan_activity_reminders)
+
+A planner receives the current time and calls `notice_plan(...)` for every notice that should
+exist by then; planning the same key again is a no-op, so planners can run every minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from simkerma.core.models import Notice
+
+logger = logging.getLogger(__name__)
+
+Planner = Callable[[dt.datetime], None]
+_planners: list[Planner] = []
+# A claimed notice not marked sent within this time is claimed again (its worker died).
+CLAIM_LEASE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+def register_planner(planner: Planner) -> None:
+    if planner not in _planners:
+        _planners.append(planner)
+
+
+def planners() -> list[Planner]:
+    return list(_planners)
+
+
+def notice_plan(
+    *,
+    key: str,
+    kind: str,
+    subject: str,
+    body: str,
+    due_at: dt.datetime,
+    recipient: Any = None,
+    email: str = "",
+    link: str = "",
+) -> Notice | None:
+    """Create the notice unless one with this key exists already. Returns the new notice or None."""
+    address = email or (getattr(recipient, "email", "") or "")
+    if Notice.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Notice.objects.create(
+                key=key,
+                kind=kind,
+                subject=subject[:255],
+                body=body,
+                due_at=due_at,
+                recipient=recipient,
+                email=address,
+                link=link,
+            )
+    except IntegrityError:  # another worker planned it a moment ago
+        return None
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim(notice: Notice, now: dt.datetime, worker: str) -> bool:
+    """Take the notice for this worker with a conditional UPDATE; False if someone else has it."""
+    taken = (
+        Notice.objects.filter(pk=notice.pk, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .update(claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1)
+    )
+    return taken == 1
+
+
+def send_due_notices(*, now: dt.datetime | None = None, worker: str | None = None, limit: int = 200) -> int:
+    """Send every due, unsent notice once. Returns how many were sent."""
+    now = now or timezone.now()
+    worker = worker or worker_id()
+    due = (
+        Notice.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .order_by("due_at", "pk")[:limit]
+    )
+    sent = 0
+    for notice in list(due):
+        if not _claim(notice, now, worker):
+            continue
+        try:
+            if notice.email:
+                body = notice.body
+                if notice.link:
+                    body = f"{body}\n\n{settings.SIMKERMA_BASE_URL.rstrip('/')}{notice.link}"
+                send_mail(notice.subject, body, None, [notice.email])
+        except Exception as error:  # the mail server refused: leave it for the next claim
+            logger.warning("notice %s not sent: %s", notice.key, error)
+            Notice.objects.filter(pk=notice.pk).update(last_error=str(error)[:2000])
+            continue
+        Notice.objects.filter(pk=notice.pk, claimed_by=worker).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def run_once(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Plan every notice that is due by now, then send. Returns (planned before, sent)."""
+    now = now or timezone.now()
+    before = Notice.objects.count()
+    for planner in planners():
+        planner(now)
+    planned = Notice.objects.count() - before
+    return planned, send_due_notices(now=now)
