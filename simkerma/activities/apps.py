@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "simkerma.activities"
+    label = "activities"
+    verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from simkerma.activities.reminders import plan_activity_reminders, plan_agreement_reminders
+        from simkerma.core.notices import register_planner
+
+        register_planner(plan_activity_reminders)
+        register_planner(plan_agreement_reminders)

@@ -1,0 +1,452 @@
+"""Activities (kegiatan) under an agreement, their coordination and follow-up tasks.
+
+An activity's dates are a start date and an optional end date, each with an optional time of day
+(wall-clock WIB). Without a start time the activity is all-day. Keeping the date as its own column
+lets the KPIs (which count by start date in WIB) and the workbook (tanggal_mulai/tanggal_selesai)
+filter and export without any time-zone arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from simkerma.agreements.models import Agreement
+from simkerma.core.choices import Field
+from simkerma.core.models import TimeStampedModel
+from simkerma.org.models import Prodi, Unit
+from simkerma.partners.models import PartnerContact
+
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+class ActivityKind(models.TextChoices):
+    RAPAT = "rapat", _("Meeting")
+    PENJADWALAN = "penjadwalan", _("Scheduling")
+    KUNJUNGAN = "kunjungan", _("Visit")
+    KULIAH_TAMU = "kuliah_tamu", _("Guest lecture")
+    MAGANG = "magang", _("Internship")
+    PENELITIAN_BERSAMA = "penelitian_bersama", _("Joint research")
+    PKM = "pkm", _("Community service programme")
+    PELATIHAN = "pelatihan", _("Training")
+    SERTIFIKASI = "sertifikasi", _("Certification")
+    LAINNYA = "lainnya", _("Other")
+
+
+class ActivityStatus(models.TextChoices):
+    RENCANA = "rencana", _("Planned")
+    DIKOORDINASIKAN = "dikoordinasikan", _("Coordinated")
+    TERLAKSANA = "terlaksana", _("Carried out")
+    DILAPORKAN = "dilaporkan", _("Reported")
+    DIARSIPKAN = "diarsipkan", _("Archived")
+    BATAL = "batal", _("Cancelled")
+
+
+# The procedure runs in this order; batal may only end a plan that has not been carried out.
+STATUS_ORDER = [
+    ActivityStatus.RENCANA,
+    ActivityStatus.DIKOORDINASIKAN,
+    ActivityStatus.TERLAKSANA,
+    ActivityStatus.DILAPORKAN,
+    ActivityStatus.DIARSIPKAN,
+]
+CANCELLABLE = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
+CARRIED_OUT = frozenset({ActivityStatus.TERLAKSANA, ActivityStatus.DILAPORKAN, ActivityStatus.DIARSIPKAN})
+OPEN = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
+# The workbook (CONTRACTS.md) knows three statuses.
+CONTRACT_STATUS = {
+    ActivityStatus.RENCANA: "rencana",
+    ActivityStatus.DIKOORDINASIKAN: "rencana",
+    ActivityStatus.TERLAKSANA: "terlaksana",
+    ActivityStatus.DILAPORKAN: "terlaksana",
+    ActivityStatus.DIARSIPKAN: "terlaksana",
+    ActivityStatus.BATAL: "batal",
+}
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def with_contract_status(self, status: str) -> ActivityQuerySet:
+        return self.filter(status__in=[s for s, c in CONTRACT_STATUS.items() if c == status])
+
+    def valid_agreement_on_start(self) -> ActivityQuerySet:
+        """The agreement was valid on the activity's start date (DOMAIN.md)."""
+        return self.filter(
+            agreement__start_date__lte=F("start_date"),
+            agreement__end_date__gte=F("start_date"),
+        ).filter(Q(agreement__terminated_on__isnull=True) | Q(agreement__terminated_on__gt=F("start_date")))
+
+    def carried_out_in(self, year: int) -> ActivityQuerySet:
+        """Carried out in the year: status terlaksana (contract), started in it, agreement valid then."""
+        return (
+            self.filter(status__in=CARRIED_OUT)
+            .filter(start_date__gte=dt.date(year, 1, 1), start_date__lte=dt.date(year, 12, 31))
+            .valid_agreement_on_start()
+        )
+
+    def in_year(self, year: int) -> ActivityQuerySet:
+        return self.filter(start_date__gte=dt.date(year, 1, 1), start_date__lte=dt.date(year, 12, 31))
+
+    def overlapping(self, first: dt.date, last: dt.date) -> ActivityQuerySet:
+        """Activities with at least one day between first and last (both included)."""
+        return self.filter(start_date__lte=last).filter(
+            Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+        )
+
+    def for_unit(self, unit: Unit | int) -> ActivityQuerySet:
+        """Activities that count for the unit: among its (effective) units, or one of its (effective)
+        prodi belongs to it. Built from EXISTS subqueries, so no join multiplies rows."""
+        unit_id = unit.pk if isinstance(unit, Unit) else unit
+        units = Activity.units.through.objects.filter(activity_id=OuterRef("pk"))
+        prodi = Activity.prodi.through.objects.filter(activity_id=OuterRef("pk"))
+        agreement_units = Agreement.units.through.objects.filter(agreement_id=OuterRef("agreement_id"))
+        agreement_prodi = Agreement.prodi.through.objects.filter(agreement_id=OuterRef("agreement_id"))
+        return self.filter(
+            Exists(units.filter(unit_id=unit_id))
+            | Exists(prodi.filter(prodi__unit_id=unit_id))
+            | (~Exists(units) & Exists(agreement_units.filter(unit_id=unit_id)))
+            | (~Exists(prodi) & Exists(agreement_prodi.filter(prodi__unit_id=unit_id)))
+        )
+
+    def search(self, query: str) -> ActivityQuerySet:
+        qs = self
+        for word in query.split():
+            qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word) | Q(agreement__number__icontains=word))
+        return qs
+
+
+class Activity(TimeStampedModel):
+    """One activity (kegiatan) carried out, or planned, under an agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="activities"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        help_text=_("Leave empty for the next code, e.g. K2026-00001."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    field = models.CharField(_("field"), max_length=15, choices=Field.choices)
+    start_date = models.DateField(_("start date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True, help_text=_("Empty for an all-day activity."))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    pic = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Polibatam person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities_in_charge",
+    )
+    partner_contact = models.ForeignKey(
+        PartnerContact,
+        verbose_name=_("partner's person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    partner_pic = models.CharField(
+        _("partner's person in charge (name and contact)"),
+        max_length=255,
+        blank=True,
+        help_text=_("When the person is not among the partner's contacts."),
+    )
+    units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("units"),
+        blank=True,
+        related_name="activities",
+        help_text=_("Leave empty to take the agreement's units."),
+    )
+    prodi = models.ManyToManyField(
+        Prodi,
+        verbose_name=_("study programmes"),
+        blank=True,
+        related_name="activities",
+        help_text=_("Leave empty to take the agreement's study programmes."),
+    )
+    expected_students = models.PositiveIntegerField(_("expected students"), default=0)
+    expected_lecturers = models.PositiveIntegerField(_("expected lecturers"), default=0)
+    benefit = models.TextField(_("benefit"), blank=True)
+    evidence = models.TextField(_("evidence (text or link)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.RENCANA
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[units, prodi])
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="activity_status_start"),
+            models.Index(fields=["start_date"], name="activity_start"),
+            models.Index(fields=["field", "start_date"], name="activity_field_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="activity_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
+
+    @property
+    def contract_status(self) -> str:
+        return CONTRACT_STATUS[ActivityStatus(self.status)]
+
+    @property
+    def is_all_day(self) -> bool:
+        return self.start_time is None
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.end_date or self.start_date
+
+    def starts_at(self) -> dt.datetime | None:
+        """The start as an aware datetime (WIB), or None for an all-day activity."""
+        if self.start_time is None:
+            return None
+        return dt.datetime.combine(self.start_date, self.start_time, tzinfo=WIB)
+
+    def ends_at(self) -> dt.datetime | None:
+        if self.start_time is None:
+            return None
+        if self.end_time is not None:
+            return dt.datetime.combine(self.last_date, self.end_time, tzinfo=WIB)
+        start = self.starts_at()
+        assert start is not None
+        return start + dt.timedelta(hours=1)
+
+    def _related(self, name: str) -> list[Any]:
+        return list(getattr(self, name).all()) if self.pk else []
+
+    def effective_units(self) -> list[Unit]:
+        """The units the activity names, or else its agreement's (CONTRACTS.md)."""
+        return self._related("units") or list(self.agreement.units.all())
+
+    def effective_prodi(self) -> list[Prodi]:
+        """The prodi the activity names, or else its agreement's (CONTRACTS.md)."""
+        return self._related("prodi") or list(self.agreement.prodi.all())
+
+    def unit_ids(self) -> set[int]:
+        """Every unit the activity counts for: its effective units and the jurusan of its effective prodi."""
+        return {u.pk for u in self.effective_units()} | {p.unit_id for p in self.effective_prodi()}
+
+    def names_unit(self, unit_id: int | None) -> bool:
+        return unit_id is not None and unit_id in self.unit_ids()
+
+    def validity_warning(self) -> str:
+        """A warning naming the dates when the activity runs outside its agreement's validity."""
+        return validity_warning(self.agreement, self.start_date, self.end_date)
+
+    @property
+    def status_label(self) -> str:
+        return str(ActivityStatus(self.status).label)
+
+
+def validity_warning(agreement: Agreement, start: dt.date, end: dt.date | None) -> str:
+    from django.utils.translation import gettext
+
+    last = end or start
+    valid_until = agreement.end_date
+    if agreement.terminated_on and agreement.terminated_on <= valid_until:
+        valid_until = agreement.terminated_on - dt.timedelta(days=1)
+    if agreement.start_date <= start and last <= valid_until:
+        return ""
+    return gettext(
+        "The activity (%(start)s – %(end)s) falls outside the validity of agreement %(number)s (%(astart)s – %(aend)s)."
+    ) % {
+        "start": date_format(start),
+        "end": date_format(last),
+        "number": agreement.number,
+        "astart": date_format(agreement.start_date),
+        "aend": date_format(valid_until),
+    }
+
+
+class ActivityTransition(models.Model):
+    """One status change of an activity: who moved it, from what, to what, when and why."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=ActivityStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ActivityStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["activity", "at"], name="activity_transition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.from_status} → {self.to_status}"
+
+
+class CoordinationRecord(TimeStampedModel):
+    """A meeting or other contact by which the Kapokja coordinates an activity (PR.28.3 step 2)."""
+
+    class Kind(models.TextChoices):
+        RAPAT = "rapat", _("Meeting")
+        TELEPON = "telepon", _("Telephone")
+        EMAIL = "email", _("E-mail")
+        KUNJUNGAN = "kunjungan", _("Visit")
+        LAINNYA = "lainnya", _("Other")
+
+    class Mode(models.TextChoices):
+        LURING = "luring", _("In person")
+        DARING = "daring", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="coordinations"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RAPAT)
+    held_at = models.DateTimeField(_("date and time"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.LURING)
+    place = models.CharField(_("place or link"), max_length=500, blank=True)
+    internal_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("internal attendees"), blank=True, related_name="coordinations"
+    )
+    internal_attendees_text = models.TextField(
+        _("other internal attendees"), blank=True, help_text=_("People without an account, one per line.")
+    )
+    partner_attendees = models.TextField(_("partner attendees"), blank=True, help_text=_("One per line."))
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(m2m_fields=[internal_attendees])
+
+    class Meta:
+        ordering = ["-held_at", "pk"]
+        verbose_name = _("coordination record")
+        verbose_name_plural = _("coordination records")
+        indexes = [models.Index(fields=["held_at"], name="coordination_held_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.held_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:coordination_detail", args=[self.pk])
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == self.Kind.RAPAT
+
+    def end(self) -> dt.datetime:
+        return self.ends_at or self.held_at + dt.timedelta(hours=1)
+
+
+class FollowUpTaskQuerySet(models.QuerySet["FollowUpTask"]):
+    def open(self) -> FollowUpTaskQuerySet:
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, on: dt.date) -> FollowUpTaskQuerySet:
+        return self.open().filter(due_date__lt=on)
+
+
+class FollowUpTask(TimeStampedModel):
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="tasks")
+    record = models.ForeignKey(
+        CoordinationRecord,
+        verbose_name=_("coordination record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    title = models.CharField(_("task"), max_length=500)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    due_date = models.DateField(_("due date"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FollowUpTaskQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        indexes = [models.Index(fields=["assignee", "done_at", "due_date"], name="task_assignee_open_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, on: dt.date) -> bool:
+        return self.done_at is None and self.due_date < on
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a personal iCalendar feed URL. A revoked token answers 404."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def get_feed_url(self) -> str:
+        return reverse("activities:calendar_feed", args=[self.token])

@@ -1,0 +1,125 @@
+"""Who may do what with activities, coordination and tasks (DOMAIN.md, PR.28.3).
+
+- Staf Kerjasama prepares plans; coordinators and P3M plan under agreements naming their unit.
+- The Kapokja coordinates: rencana → dikoordinasikan is the Kapokja's alone.
+- Carrying out: staff, Kapokja, or a coordinator/P3M of a unit the activity names.
+- Reporting: staff, Kapokja, or the unit's coordinator (when a report is filed).
+- Archiving: staff and Kapokja only.
+- Cancelling, with a reason: staff and Kapokja, or the unit's coordinator while it is still a plan.
+- Pimpinan, auditors and accounts without a role never write.
+The administrator may do anything the team may.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from simkerma.accounts.models import Role
+from simkerma.activities.models import ActivityStatus
+
+if TYPE_CHECKING:
+    from simkerma.activities.models import Activity, FollowUpTask
+    from simkerma.agreements.models import Agreement
+
+S = ActivityStatus
+KAPOKJA_ROLES = frozenset({Role.KAPOKJA, Role.ADMIN})
+
+
+def _active(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role)
+
+
+def is_team(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_team)
+
+
+def is_unit_member(user: Any, activity: Activity) -> bool:
+    return bool(user.is_authenticated and user.is_unit_scoped and activity.names_unit(user.unit_id))
+
+
+def can_plan(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_team or user.is_unit_scoped))
+
+
+def can_plan_under(user: Any, agreement: Agreement) -> bool:
+    if not can_plan(user):
+        return False
+    return bool(user.is_team or agreement.names_unit(user.unit_id))
+
+
+def can_edit_activity(user: Any, activity: Activity) -> bool:
+    if activity.status in (S.DIARSIPKAN, S.BATAL):
+        return False
+    return is_team(user) or is_unit_member(user, activity)
+
+
+def can_coordinate(user: Any) -> bool:
+    """Coordination records and follow-up tasks are kept by the cooperation team."""
+    return is_team(user)
+
+
+def can_complete_task(user: Any, task: FollowUpTask) -> bool:
+    return _active(user) and (task.assignee_id == user.pk or user.is_team)
+
+
+def transition_refusal(user: Any, activity: Activity, to: str) -> str:
+    """Why this user may not move this activity to `to` now; empty when they may."""
+    if not _active(user) or user.role in (Role.PIMPINAN, Role.AUDITOR):
+        return _("Your role cannot change activities.")
+    order_problem = order_refusal(activity.status, to)
+    if order_problem:
+        return order_problem
+    team = user.is_team
+    unit = is_unit_member(user, activity)
+    if to == S.DIKOORDINASIKAN:
+        ok = user.role in KAPOKJA_ROLES
+        return "" if ok else _("Only the Kapokja marks an activity as coordinated.")
+    if to in (S.TERLAKSANA, S.DILAPORKAN):
+        return (
+            "" if team or unit else _("Only the cooperation team or a coordinator of the activity's unit may do this.")
+        )
+    if to == S.DIARSIPKAN:
+        return "" if team else _("Only the cooperation team archives.")
+    if to == S.BATAL:
+        if team or (unit and activity.status == S.RENCANA):
+            return ""
+        if unit:
+            return _("A coordinated activity can only be cancelled by the cooperation team.")
+        return _("Only the cooperation team or a coordinator of the activity's unit may cancel it.")
+    return _("Unknown status.")
+
+
+def order_refusal(current: str, to: str) -> str:
+    """Why the procedure does not allow moving from `current` to `to`; empty when it does."""
+    if to not in S.values:
+        return _("Unknown status.")
+    if to == S.BATAL:
+        if current in (S.RENCANA, S.DIKOORDINASIKAN):
+            return ""
+        return _("Only a planned or coordinated activity can be cancelled; this one is %(status)s.") % {
+            "status": S(current).label
+        }
+    if current == S.BATAL:
+        return _("This activity was cancelled; its status cannot change any more.")
+    position = STATUS_INDEX[current]
+    if STATUS_INDEX[to] == position + 1:
+        return ""
+    expected = NEXT_STATUS.get(current)
+    return _("An activity moves %(order)s one step at a time. From %(status)s the next step is %(next)s.") % {
+        "order": " → ".join(str(s.label) for s in ORDER),
+        "status": S(current).label,
+        "next": S(expected).label if expected else _("none (it is archived)"),
+    }
+
+
+ORDER = [S.RENCANA, S.DIKOORDINASIKAN, S.TERLAKSANA, S.DILAPORKAN, S.DIARSIPKAN]
+STATUS_INDEX = {status: index for index, status in enumerate(ORDER)}
+NEXT_STATUS = {status: ORDER[index + 1] for index, status in enumerate(ORDER[:-1])}
+# Moves offered as buttons on the activity page; reporting and archiving happen through reports.
+BUTTON_MOVES = (S.DIKOORDINASIKAN, S.TERLAKSANA, S.BATAL)
+
+
+def allowed_buttons(user: Any, activity: Activity) -> list[str]:
+    return [to for to in BUTTON_MOVES if not transition_refusal(user, activity, to)]

@@ -1,0 +1,176 @@
+"""Reads that gather activities for pages: the role home panel, the calendar and the feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from simkerma.accounts.permissions import can_read
+from simkerma.activities.models import (
+    WIB,
+    Activity,
+    ActivityQuerySet,
+    ActivityStatus,
+    CoordinationRecord,
+    FollowUpTask,
+)
+from simkerma.activities.permissions import KAPOKJA_ROLES
+from simkerma.agreements.models import Agreement, Status
+
+S = ActivityStatus
+PANEL_ROWS = 5
+TASKS_AHEAD_DAYS = 7
+# Coordination records that are appointments (shown in the calendar and the feed); calls and
+# e-mails are logged contacts, not events.
+MEETING_KINDS = (CoordinationRecord.Kind.RAPAT, CoordinationRecord.Kind.KUNJUNGAN)
+
+
+@dataclass
+class Bucket:
+    """Up to PANEL_ROWS items of one kind, and how many there are in all."""
+
+    items: list[Any] = field(default_factory=list)
+    count: int = 0
+
+
+def _take(qs: QuerySet[Any], limit: int = PANEL_ROWS) -> Bucket:
+    items = list(qs[: limit + 1])
+    if len(items) <= limit:
+        return Bucket(items, len(items))
+    return Bucket(items[:limit], qs.count())
+
+
+@dataclass
+class Waiting:
+    today: dt.date
+    to_coordinate: Bucket | None = None
+    reports_to_write: Bucket | None = None
+    reports_to_archive: Bucket | None = None
+    tasks: Bucket | None = None
+    overdue_tasks: int = 0
+    expiring: Bucket | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        buckets = (self.to_coordinate, self.reports_to_write, self.reports_to_archive, self.tasks, self.expiring)
+        return not any(bucket and bucket.count for bucket in buckets)
+
+
+def without_report() -> Any:
+    through = Activity.reports.through.objects.filter(activity_id=OuterRef("pk"))
+    return ~Exists(through)
+
+
+def waiting_for(user: Any, today: dt.date) -> Waiting:
+    """What waits for this person: plans to coordinate (Kapokja), reports to write (team and unit
+    coordinators: carried-out activities without a report), reports to archive (team), their own
+    open tasks due within a week or overdue, and agreements expiring in their scope."""
+    from simkerma.archive.models import CooperationReport
+
+    waiting = Waiting(today=today)
+    if not can_read(user):
+        return waiting
+    unit_id = user.unit_id if user.is_unit_scoped else None
+    if user.role in KAPOKJA_ROLES:
+        plans = Activity.objects.filter(status=S.RENCANA).select_related("agreement").order_by("start_date", "pk")
+        waiting.to_coordinate = _take(plans)
+    if user.is_team or user.is_unit_scoped:
+        done: ActivityQuerySet = Activity.objects.filter(status=S.TERLAKSANA).filter(without_report())
+        if unit_id is not None:
+            done = done.for_unit(unit_id)
+        waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
+    if user.is_team:
+        drafts = CooperationReport.objects.filter(status=CooperationReport.Status.DRAFT)
+        waiting.reports_to_archive = _take(drafts.select_related("agreement").order_by("created_at", "pk"))
+    mine = FollowUpTask.objects.open().filter(assignee=user)
+    waiting.tasks = _take(
+        mine.filter(due_date__lte=today + dt.timedelta(days=TASKS_AHEAD_DAYS))
+        .select_related("activity")
+        .order_by("due_date", "pk")
+    )
+    waiting.overdue_tasks = sum(1 for task in waiting.tasks.items if task.due_date < today)
+    if waiting.tasks.count > len(waiting.tasks.items):
+        waiting.overdue_tasks = mine.filter(due_date__lt=today).count()
+    expiring = Agreement.objects.with_status(Status.EXPIRING, today)
+    if unit_id is not None:
+        expiring = expiring.for_unit(unit_id)
+    waiting.expiring = _take(expiring.order_by("end_date", "pk"))
+    return waiting
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarEntry:
+    kind: str  # "activity" or "meeting"
+    title: str
+    url: str
+    status: str
+    time: dt.time | None
+    obj: Any
+
+
+def calendar_entries(first: dt.date, last: dt.date, *, unit_id: int | None = None) -> dict[dt.date, list[Any]]:
+    """Activities (not cancelled) and coordination meetings between first and last, by day (WIB)."""
+    activities = Activity.objects.exclude(status=S.BATAL).overlapping(first, last)
+    meetings = CoordinationRecord.objects.filter(kind__in=MEETING_KINDS).select_related("activity")
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=WIB)
+    meetings = meetings.filter(held_at__gte=start, held_at__lt=end)
+    if unit_id is not None:
+        activities = activities.for_unit(unit_id)
+        meetings = meetings.filter(activity__in=Activity.objects.for_unit(unit_id))
+    days: dict[dt.date, list[Any]] = {}
+    for activity in activities.only("pk", "code", "title", "status", "start_date", "end_date", "start_time").order_by(
+        "start_date", "start_time", "pk"
+    )[:2000]:
+        day = max(activity.start_date, first)
+        while day <= min(activity.last_date, last):
+            time = activity.start_time if day == activity.start_date else None
+            entry = CalendarEntry(
+                "activity", activity.title, activity.get_absolute_url(), activity.status, time, activity
+            )
+            days.setdefault(day, []).append(entry)
+            day += dt.timedelta(days=1)
+    for meeting in meetings.order_by("held_at", "pk")[:2000]:
+        local = timezone.localtime(meeting.held_at)
+        entry = CalendarEntry(
+            "meeting", meeting.activity.title, meeting.get_absolute_url(), meeting.kind, local.time(), meeting
+        )
+        days.setdefault(local.date(), []).append(entry)
+    for entries in days.values():
+        entries.sort(key=lambda e: (e.time is not None, e.time or dt.time.min))
+    return days
+
+
+# --- personal feed ----------------------------------------------------------------------------
+
+
+def feed_past_days() -> int:
+    return int(getattr(settings, "SIMKERMA_CALENDAR_FEED_PAST_DAYS", 365))
+
+
+def feed_activities(user: Any, today: dt.date) -> ActivityQuerySet:
+    """The activities in a person's feed: all (not cancelled) for the team and readers, those of
+    their unit, or in their charge, for coordinators and P3M; from a year back onwards."""
+    since = today - dt.timedelta(days=feed_past_days())
+    qs = Activity.objects.exclude(status=S.BATAL).overlapping(since, dt.date.max)
+    if user.is_unit_scoped:
+        qs = qs.for_unit(user.unit_id) | qs.filter(pic=user)
+    return qs.select_related("agreement").order_by("start_date", "pk")
+
+
+def feed_meetings(user: Any, today: dt.date) -> QuerySet[CoordinationRecord]:
+    since = dt.datetime.combine(today - dt.timedelta(days=feed_past_days()), dt.time.min, tzinfo=WIB)
+    qs = CoordinationRecord.objects.filter(kind__in=MEETING_KINDS, held_at__gte=since).exclude(activity__status=S.BATAL)
+    if user.is_unit_scoped:
+        in_unit = Activity.objects.for_unit(user.unit_id)
+        qs = qs.filter(activity__in=in_unit) | qs.filter(internal_attendees=user) | qs.filter(activity__pic=user)
+        qs = qs.distinct()
+    return qs.select_related("activity").order_by("held_at", "pk")

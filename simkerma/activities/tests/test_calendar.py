@@ -1,0 +1,207 @@
+"""The calendar pages and the personal iCalendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from simkerma.activities.models import CalendarToken
+from simkerma.activities.tests.factories import ActivityFactory, CalendarTokenFactory, CoordinationRecordFactory
+
+D = dt.date
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=WIB)
+
+pytestmark = pytest.mark.django_db
+
+
+def wib(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=WIB)
+
+
+@pytest.fixture
+def items(agreement_if, agreement_mb):
+    """Activities and meetings of IF and MB around December 2026, and some that stay out."""
+    return {
+        "if_all_day": ActivityFactory(agreement=agreement_if, title="Kuliah tamu IF", start_date=D(2026, 12, 10)),
+        "if_timed": ActivityFactory(
+            agreement=agreement_if,
+            title="Magang IF",
+            status="dikoordinasikan",
+            start_date=D(2026, 12, 14),
+            start_time=dt.time(9, 0),
+            end_date=D(2026, 12, 15),
+            end_time=dt.time(15, 0),
+        ),
+        "mb": ActivityFactory(
+            agreement=agreement_mb, title="Pelatihan MB", start_date=D(2026, 12, 11), status="terlaksana"
+        ),
+        "cancelled": ActivityFactory(agreement=agreement_if, title="Batal", start_date=D(2026, 12, 12), status="batal"),
+        "old": ActivityFactory(
+            agreement=agreement_if, title="Lama sekali", start_date=D(2024, 1, 10), status="terlaksana"
+        ),
+    }
+
+
+@pytest.fixture
+def meetings(items):
+    return {
+        "if": CoordinationRecordFactory(activity=items["if_all_day"], held_at=wib(2026, 12, 2, 9, 0)),
+        "mb": CoordinationRecordFactory(activity=items["mb"], held_at=wib(2026, 12, 3, 13, 30)),
+        "call": CoordinationRecordFactory(activity=items["if_all_day"], kind="telepon", held_at=wib(2026, 12, 4, 9, 0)),
+    }
+
+
+def shown(response) -> dict[str, set[str]]:
+    """The calendar's entries by day, as 'activity:<pk>' / 'meeting:<pk>'."""
+    days: dict[str, set[str]] = {}
+    for week in response.context["weeks"]:
+        for day, entries in week:
+            if entries:
+                days[day.isoformat()] = {f"{e.kind}:{e.obj.pk}" for e in entries}
+    return days
+
+
+def test_it_shows_a_month_with_activities_on_each_of_their_days_and_meetings(client_for, staff, items, meetings):
+    response = client_for(staff).get(reverse("activities:calendar"), {"view": "month", "date": "2026-12-01"})
+
+    assert response.status_code == 200
+    assert (response.context["first"], response.context["last"]) == (D(2026, 11, 30), D(2027, 1, 3))
+    assert shown(response) == {
+        "2026-12-02": {f"meeting:{meetings['if'].pk}"},
+        "2026-12-03": {f"meeting:{meetings['mb'].pk}"},
+        "2026-12-10": {f"activity:{items['if_all_day'].pk}"},
+        "2026-12-11": {f"activity:{items['mb'].pk}"},
+        "2026-12-14": {f"activity:{items['if_timed'].pk}"},
+        "2026-12-15": {f"activity:{items['if_timed'].pk}"},
+    }
+    assert response.context["previous"] == D(2026, 11, 1)
+    assert response.context["following"] == D(2027, 1, 1)
+
+
+def test_it_shows_a_week_and_filters_by_unit(client_for, coordinator, items, meetings, jurusan_if):
+    client = client_for(coordinator)
+    week = client.get(reverse("activities:calendar"), {"view": "week", "date": "2026-12-03"})
+    assert (week.context["first"], week.context["last"]) == (D(2026, 11, 30), D(2026, 12, 6))
+    assert set(shown(week)) == {"2026-12-02", "2026-12-03"}
+
+    only_if = client.get(reverse("activities:calendar"), {"view": "month", "date": "2026-12-01", "unit": jurusan_if.pk})
+    assert set().union(*shown(only_if).values()) == {
+        f"meeting:{meetings['if'].pk}",
+        f"activity:{items['if_all_day'].pk}",
+        f"activity:{items['if_timed'].pk}",
+    }
+
+
+def test_it_navigates_with_htmx_fragments(client_for, staff, items):
+    response = client_for(staff).get(
+        reverse("activities:calendar"), {"view": "month", "date": "2027-01-01"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.templates[0].name == "activities/_calendar.html"
+    assert "<html" not in response.content.decode()
+
+
+def test_it_shows_the_calendar_in_a_fixed_number_of_queries(
+    client_for, staff, items, meetings, django_assert_max_num_queries
+):
+    client = client_for(staff)
+    with django_assert_max_num_queries(7):
+        client.get(reverse("activities:calendar"), {"date": "2026-12-01"})
+    for day in range(1, 28):
+        CoordinationRecordFactory(activity=ActivityFactory(start_date=D(2026, 12, day)), held_at=wib(2026, 12, day, 10))
+    with django_assert_max_num_queries(7):
+        client.get(reverse("activities:calendar"), {"date": "2026-12-01"})
+
+
+def feed(client, token: str) -> Calendar:
+    response = client.get(reverse("activities:calendar_feed", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content)
+
+
+def uids(calendar: Calendar) -> set[str]:
+    return {str(event["UID"]) for event in calendar.walk("VEVENT")}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_feeds_everything_current_to_the_team_with_stable_uids_and_utc_times(client, staff, items, meetings):
+    token = CalendarTokenFactory(user=staff)
+
+    calendar = feed(client, token.token)
+
+    assert uids(calendar) == {
+        f"kegiatan-{items['if_all_day'].pk}@127.0.0.1",
+        f"kegiatan-{items['if_timed'].pk}@127.0.0.1",
+        f"kegiatan-{items['mb'].pk}@127.0.0.1",
+        f"koordinasi-{meetings['if'].pk}@127.0.0.1",
+        f"koordinasi-{meetings['mb'].pk}@127.0.0.1",
+    }
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    all_day = events[f"kegiatan-{items['if_all_day'].pk}@127.0.0.1"]
+    assert all_day.decoded("DTSTART") == D(2026, 12, 10)
+    assert all_day.decoded("DTEND") == D(2026, 12, 11)
+    timed = events[f"kegiatan-{items['if_timed'].pk}@127.0.0.1"]
+    assert timed.decoded("DTSTART") == dt.datetime(2026, 12, 14, 2, 0, tzinfo=dt.UTC)
+    assert timed.decoded("DTEND") == dt.datetime(2026, 12, 15, 8, 0, tzinfo=dt.UTC)
+    assert "Z" in timed["DTSTART"].to_ical().decode()
+    meeting = events[f"koordinasi-{meetings['mb'].pk}@127.0.0.1"]
+    assert meeting.decoded("DTSTART") == dt.datetime(2026, 12, 3, 6, 30, tzinfo=dt.UTC)
+    assert str(timed["SUMMARY"]).startswith("Magang IF")
+
+    # The same feed again gives the same UIDs (calendar apps update, not duplicate).
+    assert uids(feed(client, token.token)) == uids(calendar)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_feeds_a_coordinator_only_their_units_items_and_their_own(
+    client, coordinator, staff, items, meetings, agreement_mb
+):
+    mine_elsewhere = ActivityFactory(
+        agreement=agreement_mb, title="PIC saya", pic=coordinator, start_date=D(2026, 12, 20)
+    )
+    attended = CoordinationRecordFactory(activity=items["mb"], held_at=wib(2026, 12, 5, 9, 0))
+    attended.internal_attendees.add(coordinator)
+    token = CalendarTokenFactory(user=coordinator)
+
+    assert uids(feed(client, token.token)) == {
+        f"kegiatan-{items['if_all_day'].pk}@127.0.0.1",
+        f"kegiatan-{items['if_timed'].pk}@127.0.0.1",
+        f"kegiatan-{mine_elsewhere.pk}@127.0.0.1",
+        f"koordinasi-{meetings['if'].pk}@127.0.0.1",
+        f"koordinasi-{attended.pk}@127.0.0.1",
+    }
+
+
+def test_it_answers_404_for_a_revoked_or_unknown_token_or_a_user_without_role(client, staff, outsider, items):
+    revoked = CalendarTokenFactory(user=staff, revoked_at=NOW)
+    roleless = CalendarTokenFactory(user=outsider)
+    assert client.get(reverse("activities:calendar_feed", args=[revoked.token])).status_code == 404
+    assert client.get(reverse("activities:calendar_feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("activities:calendar_feed", args=[roleless.token])).status_code == 404
+
+
+def test_it_creates_regenerates_and_revokes_the_feed_address(client_for, client, coordinator):
+    user_client = client_for(coordinator)
+    change = reverse("activities:calendar_subscription_change")
+
+    user_client.post(change, {"action": "create"})
+    first = CalendarToken.objects.get(user=coordinator)
+    page = user_client.get(reverse("activities:calendar_subscription"))
+    assert page.context["feed_url"].endswith(reverse("activities:calendar_feed", args=[first.token]))
+    assert client.get(first.get_feed_url()).status_code == 200
+
+    user_client.post(change, {"action": "regenerate"})
+    second = CalendarToken.objects.get(user=coordinator, revoked_at__isnull=True)
+    assert second.token != first.token
+    assert client.get(first.get_feed_url()).status_code == 404
+    assert client.get(second.get_feed_url()).status_code == 200
+
+    user_client.post(change, {"action": "revoke"})
+    assert not CalendarToken.objects.filter(user=coordinator, revoked_at__isnull=True).exists()
+    assert client.get(second.get_feed_url()).status_code == 404
+    assert user_client.get(reverse("activities:calendar_subscription")).context["token"] is None

@@ -1,0 +1,50 @@
+"""The printable report (laporan pelaksanaan kerjasama), rendered by WeasyPrint from a Django template."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from simkerma.archive.models import CooperationReport, EvidenceFile
+
+MAX_PHOTOS = 6
+MAX_PHOTO_BYTES = 4 * 1024 * 1024
+
+
+def _photo_sources(report: CooperationReport) -> list[dict[str, Any]]:
+    """Photos embedded as data URIs, so rendering never fetches anything over the network."""
+    photos = []
+    evidence = report.evidence.filter(content_type__in=["image/jpeg", "image/png"], size__lte=MAX_PHOTO_BYTES)
+    for item in evidence.order_by("uploaded_at", "pk")[:MAX_PHOTOS]:
+        with item.file.open("rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+        photos.append({"src": f"data:{item.content_type};base64,{data}", "name": item.original_name})
+    return photos
+
+
+def report_context(report: CooperationReport) -> dict[str, Any]:
+    agreement = report.agreement
+    activities = list(report.activities.order_by("start_date", "pk"))
+    return {
+        "report": report,
+        "agreement": agreement,
+        "partners": list(agreement.partners.all()),
+        "activities": activities,
+        "scope": agreement.scope_items,
+        "photos": _photo_sources(report),
+        "other_evidence": list(report.evidence.exclude(kind=EvidenceFile.Kind.PHOTO)),
+        "institution_name": settings.SIMKERMA_INSTITUTION_NAME,
+        "city": getattr(settings, "SIMKERMA_INSTITUTION_CITY", "Batam"),
+        "printed_on": timezone.localdate(),
+    }
+
+
+def report_pdf(report: CooperationReport) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("archive/report_pdf.html", report_context(report))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,1 @@
+from simkerma.activities.tests.fixtures import *  # noqa: F403
