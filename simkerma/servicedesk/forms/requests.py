@@ -1,0 +1,258 @@
+"""Forms of intake and of the actions on a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from simkerma.accounts.models import TEAM_ROLES, User
+from simkerma.core.validators import validate_phone
+from simkerma.core.widgets import PickerWidget
+from simkerma.partners.models import Partner
+from simkerma.partners.names import name_key
+from simkerma.servicedesk.forms.common import DateTimeInput, not_future, now_minute
+from simkerma.servicedesk.models import (
+    DRAFT_KINDS,
+    Channel,
+    RequestKind,
+    ServiceRequest,
+    Stage,
+)
+from simkerma.servicedesk.services import stage_change_problem
+
+
+def _team_choices(field: forms.ModelChoiceField) -> None:
+    field.queryset = User.objects.filter(role__in=TEAM_ROLES, is_active=True).order_by("first_name", "username")
+    field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+
+
+class RequestFieldsMixin:
+    """Rules shared by the public form and the staff intake form."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_requester_whatsapp(self) -> str:
+        value = self.cleaned_data.get("requester_whatsapp", "").strip()
+        validate_phone(value)
+        return value
+
+    def clean_scope(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data.get("scope", "").splitlines()]
+        return "\n".join(line for line in lines if line)
+
+    def _check_document_kind(self, cleaned: dict[str, Any]) -> None:
+        kind = cleaned.get("kind")
+        if kind in (RequestKind.NEW_DRAFT, RequestKind.REVISION) and not cleaned.get("document_kind"):
+            self.add_error("document_kind", _("Choose the document wanted: MoU, MoA/PKS or IA."))  # type: ignore[attr-defined]
+        if kind and kind not in DRAFT_KINDS:
+            cleaned["document_kind"] = ""
+
+
+class PublicRequestForm(RequestFieldsMixin, forms.ModelForm):
+    """The form partners and staff fill in without an account."""
+
+    WHO_CHOICES = [
+        ("mitra", _("A partner organisation (or one that wants to become one)")),
+        ("internal", _("A unit of the institution")),
+    ]
+    who = forms.ChoiceField(label=_("I am writing for"), choices=WHO_CHOICES, widget=forms.RadioSelect)
+    # A field people never see; bots that fill every field fill it too.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "requester_name",
+            "requester_position",
+            "requester_organisation",
+            "requester_email",
+            "requester_whatsapp",
+            "partner_pic",
+            "kind",
+            "document_kind",
+            "subject",
+            "scope",
+            "message",
+        ]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "partner_pic": _("Name and contact of the person in charge at the partner, if not you."),
+            "scope": _("What the cooperation covers, one item per line (e.g. internships, guest lectures)."),
+        }
+
+    field_order = [
+        "who",
+        "requester_name",
+        "requester_position",
+        "requester_organisation",
+        "requester_email",
+        "requester_whatsapp",
+        "partner_pic",
+        "kind",
+        "document_kind",
+        "subject",
+        "scope",
+        "message",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("requester_position", "requester_organisation", "requester_email"):
+            self.fields[name].required = True
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._check_document_kind(cleaned)
+        return cleaned
+
+    def save(self, commit: bool = True) -> ServiceRequest:
+        request: ServiceRequest = super().save(commit=False)
+        request.channel = Channel.WEB
+        request.from_partner = self.cleaned_data["who"] == "mitra"
+        request.received_at = timezone.now()
+        if request.from_partner:
+            # A partner already in the registry under this name (ignoring "PT", case, punctuation).
+            key = name_key(request.requester_organisation)
+            request.partner = Partner.objects.filter(name_key=key).order_by("pk").first() if key else None
+        return request
+
+
+class StaffRequestForm(RequestFieldsMixin, forms.ModelForm):
+    """A request that reached the office by e-mail, WhatsApp, phone, in person or by letter."""
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "channel",
+            "received_at",
+            "kind",
+            "document_kind",
+            "subject",
+            "scope",
+            "message",
+            "from_partner",
+            "partner",
+            "requester_name",
+            "requester_position",
+            "requester_organisation",
+            "requester_email",
+            "requester_whatsapp",
+            "partner_pic",
+            "assigned_to",
+        ]
+        widgets = {
+            "received_at": DateTimeInput(),
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "message": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "received_at": _("When the request really came in (WIB), not when it is typed in here."),
+            "from_partner": _("The request comes from a partner: the 1-day follow-up clock applies."),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = now_minute
+        self.fields["partner"].widget = PickerWidget(
+            search_url=str(reverse_lazy("servicedesk:pick_partner")), model=Partner, multiple=False
+        )
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.all()
+        _team_choices(cast(forms.ModelChoiceField, self.fields["assigned_to"]))
+        if user is not None and not user.is_team:
+            del self.fields["assigned_to"]
+
+    def clean_received_at(self) -> dt.datetime:
+        received = not_future(self.cleaned_data["received_at"])
+        instance = self.instance
+        for column, label in (
+            ("responded_at", _("the first response")),
+            ("draft_sent_at", _("the draft's delivery")),
+            ("followed_up_at", _("the follow-up")),
+        ):
+            done = getattr(instance, column, None) if instance.pk else None
+            if done is not None and received > done:
+                raise forms.ValidationError(
+                    _("This is after %(what)s (%(when)s WIB); the request came in before that.")
+                    % {"what": label, "when": timezone.localtime(done).strftime("%Y-%m-%d %H:%M")},
+                    code="after_done",
+                )
+        return received
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._check_document_kind(cleaned)
+        return cleaned
+
+
+class MomentForm(forms.Form):
+    """When something happened (default: now), and what was said."""
+
+    at = forms.DateTimeField(label=_("When (WIB)"), widget=DateTimeInput())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = now_minute
+
+    def clean_at(self) -> dt.datetime:
+        return not_future(self.cleaned_data["at"])
+
+
+class StageForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    note = forms.CharField(
+        label=_("Note (the reason, for a rejection)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args: Any, request_obj: ServiceRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request_obj = request_obj
+        cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
+            (value, label) for value, label in Stage.choices if value not in (Stage.DITERIMA, Stage.DITANDATANGANI)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        to_stage = cleaned.get("to_stage")
+        if to_stage:
+            problem = stage_change_problem(self.request_obj, to_stage)
+            if problem:
+                self.add_error("to_stage", problem)
+            elif to_stage == Stage.DITOLAK and not cleaned.get("note", "").strip():
+                self.add_error("note", _("Give the reason for the rejection."))
+        return cleaned
+
+
+class BreachReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(label=_("Handled by"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _team_choices(cast(forms.ModelChoiceField, self.fields["assigned_to"]))
+
+
+class RequestFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All")), *Stage.choices])
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *RequestKind.choices])

@@ -1,0 +1,159 @@
+"""The service-time report (KPI B.1.2.9.13): one exporter yields the rows, the page and the XLSX
+workbook render them, so the counting is done once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from simkerma.servicedesk.models import CLOCK_BY_NAME, ClockName
+from simkerma.servicedesk.selectors import (
+    SERVICE_TIME_KEYS,
+    breaches_in,
+    service_times,
+    service_times_by_month,
+    service_times_month,
+)
+
+
+@dataclass
+class ComplianceRow:
+    period: str  # "2026" or "2026-03"
+    clock: str
+    label: str
+    met: int
+    breached: int
+    pending: int
+    percent: Decimal | None
+
+
+@dataclass
+class BreachRow:
+    code: str
+    subject: str
+    clock: str
+    deadline: dt.datetime
+    done_at: dt.datetime | None
+    detected_at: dt.datetime
+    reason: str
+    reason_by: str
+    request_pk: int
+    breach_pk: int
+
+
+@dataclass
+class ServiceTimeReport:
+    year: int
+    month: int | None
+    totals: list[ComplianceRow]
+    months: list[ComplianceRow]
+    breaches: list[BreachRow]
+
+
+def _rows(period: str, counts: dict[str, Any]) -> Iterator[ComplianceRow]:
+    for key in SERVICE_TIME_KEYS:
+        item = counts[key]
+        yield ComplianceRow(
+            period, key, str(ClockName(key).label), item["met"], item["breached"], item["pending"], item["percent"]
+        )
+
+
+def service_time_report(year: int, month: int | None = None, *, now: dt.datetime | None = None) -> ServiceTimeReport:
+    now = now or timezone.now()
+    if month is None:
+        totals = list(_rows(str(year), service_times(year, now=now)))
+        months = [
+            row for m, counts in service_times_by_month(year, now=now) for row in _rows(f"{year}-{m:02d}", counts)
+        ]
+    else:
+        totals = list(_rows(f"{year}-{month:02d}", service_times_month(year, month, now=now)))
+        months = []
+    breaches = []
+    for breach in breaches_in(year, month):
+        request = breach.request
+        breaches.append(
+            BreachRow(
+                code=request.code,
+                subject=request.subject,
+                clock=breach.clock,
+                deadline=breach.deadline,
+                done_at=getattr(request, CLOCK_BY_NAME[breach.clock].done),
+                detected_at=breach.detected_at,
+                reason=breach.reason,
+                reason_by=(breach.reason_by.get_full_name() or breach.reason_by.username) if breach.reason_by else "",
+                request_pk=request.pk,
+                breach_pk=breach.pk,
+            )
+        )
+    return ServiceTimeReport(year, month, totals, months, breaches)
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    # Excel has no time zones: write the WIB wall-clock time.
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def report_xlsx(report: ServiceTimeReport) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Compliance")[:31]
+    header = [_("Period"), _("Service time"), _("Key"), _("Met"), _("Breached"), _("Pending"), _("Percent")]
+    summary.append(header)
+    for row in report.totals + report.months:
+        summary.append(
+            [
+                row.period,
+                row.label,
+                row.clock,
+                row.met,
+                row.breached,
+                row.pending,
+                float(row.percent) if row.percent is not None else None,
+            ]
+        )
+    sheet = workbook.create_sheet(_("Breaches")[:31])
+    sheet.append(
+        [
+            _("Request"),
+            _("Subject"),
+            _("Service time"),
+            _("Deadline (WIB)"),
+            _("Done at (WIB)"),
+            _("Detected at (WIB)"),
+            _("Reason"),
+            _("Reason given by"),
+        ]
+    )
+    for breach in report.breaches:
+        sheet.append(
+            [
+                breach.code,
+                breach.subject,
+                str(ClockName(breach.clock).label),
+                _local(breach.deadline),
+                _local(breach.done_at),
+                _local(breach.detected_at),
+                breach.reason,
+                breach.reason_by,
+            ]
+        )
+    for worksheet in (summary, sheet):
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        worksheet.freeze_panes = "A2"
+        for column in ("D", "E", "F"):
+            if worksheet is sheet:
+                for cell in worksheet[column][1:]:
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

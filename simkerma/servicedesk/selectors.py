@@ -1,0 +1,168 @@
+"""Reads of the service desk: compliance counts (KPI B.1.2.9.13), the queue, the home panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from simkerma.core.worktime import WIB
+from simkerma.servicedesk.clocks import Calendars, ClockState, next_open_state
+from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ServiceRequest
+
+SERVICE_TIME_KEYS = tuple(clock.name for clock in CLOCKS)  # draft_1d, response_15m, followup_1d (ordered)
+
+
+def percent(met: int, breached: int) -> Decimal | None:
+    """met / (met + breached) in percent, rounded half up to two decimals; None when nothing counted."""
+    total = met + breached
+    if total == 0:
+        return None
+    return (Decimal(met) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def period_bounds(year: int, month: int | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The period in WIB: a calendar year, or one month of it."""
+    if month is None:
+        return dt.datetime(year, 1, 1, tzinfo=WIB), dt.datetime(year + 1, 1, 1, tzinfo=WIB)
+    start = dt.datetime(year, month, 1, tzinfo=WIB)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=WIB)
+    return start, end
+
+
+def _conditions(clock: ClockColumns, now: dt.datetime) -> dict[str, Q]:
+    done_isnull = f"{clock.done}__isnull"
+    return {
+        "met": Q(**{done_isnull: False, f"{clock.done}__lte": F(clock.late)}),
+        "breached": Q(**{done_isnull: False, f"{clock.done}__gt": F(clock.late)})
+        | Q(**{done_isnull: True, f"{clock.late}__lt": now}),
+        "pending": Q(**{done_isnull: True, f"{clock.late}__gte": now}),
+    }
+
+
+def _counts_for_periods(periods: list[tuple[dt.datetime, dt.datetime]], now: dt.datetime) -> list[dict[str, Any]]:
+    """The service_times objects of several periods, in one query whatever the number of requests."""
+    aggregates: dict[str, Count] = {}
+    anywhere = Q()
+    for index, (start, end) in enumerate(periods):
+        for clock in CLOCKS:
+            in_period = Q(**{f"{clock.due}__gte": start, f"{clock.due}__lt": end})
+            anywhere |= in_period
+            for state, condition in _conditions(clock, now).items():
+                aggregates[f"p{index}_{clock.prefix}_{state}"] = Count("pk", filter=in_period & condition)
+    counts = ServiceRequest.objects.filter(anywhere).aggregate(**aggregates)
+    results = []
+    for index in range(len(periods)):
+        result = {}
+        for clock in CLOCKS:
+            met, breached, pending = (
+                counts[f"p{index}_{clock.prefix}_{state}"] for state in ("met", "breached", "pending")
+            )
+            result[clock.name] = {
+                "met": met,
+                "breached": breached,
+                "pending": pending,
+                "percent": percent(met, breached),
+            }
+        results.append(result)
+    return results
+
+
+def service_times_between(start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """CONTRACTS `service_times` over requests whose deadline falls in [start, end).
+
+    For each clock: met (stopped at most its limit after the request came in), breached (stopped
+    later, or still open past the limit), pending (still open within it; not counted in percent).
+    """
+    return _counts_for_periods([(start, end)], now or timezone.now())[0]
+
+
+def service_times(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The `service_times` object of `kpi --year YYYY --json` (percent as Decimal or None)."""
+    return service_times_between(*period_bounds(year), now=now)
+
+
+def service_times_month(year: int, month: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    return service_times_between(*period_bounds(year, month), now=now)
+
+
+def service_times_by_month(year: int, *, now: dt.datetime | None = None) -> list[tuple[int, dict[str, Any]]]:
+    months = list(range(1, 13))
+    counts = _counts_for_periods([period_bounds(year, month) for month in months], now or timezone.now())
+    return list(zip(months, counts, strict=True))
+
+
+def breaches_in(year: int, month: int | None = None) -> QuerySet[Breach]:
+    """Breaches whose deadline falls in the period, with their reasons."""
+    start, end = period_bounds(year, month)
+    return (
+        Breach.objects.filter(deadline__gte=start, deadline__lt=end)
+        .select_related("request", "reason_by")
+        .order_by("deadline", "pk")
+    )
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    request: ServiceRequest
+    clock: ClockState | None
+
+
+def _rows(requests: QuerySet[ServiceRequest], calendars: Calendars) -> list[QueueRow]:
+    return [QueueRow(request, next_open_state(request, calendars)) for request in requests]
+
+
+QUEUE_RELATED = ("partner", "assigned_to", "calendar_version")
+
+
+def queue_requests() -> QuerySet[ServiceRequest]:
+    """Requests with a clock still running, the next deadline first."""
+    return ServiceRequest.objects.any_open().select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+
+
+def queue_rows(requests: QuerySet[ServiceRequest] | list[ServiceRequest], *, now: dt.datetime) -> list[QueueRow]:
+    return _rows(requests, Calendars(now))  # type: ignore[arg-type]
+
+
+def due_soon_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.due_soon(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+
+
+def overdue_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.overdue(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+
+
+def breaches_without_reason() -> QuerySet[Breach]:
+    return Breach.objects.filter(reason="").select_related("request").order_by("deadline", "pk")
+
+
+def _mine(user: Any) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.all()
+    if user.is_team:
+        return requests.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+    if user.is_unit_scoped:
+        return requests.filter(logged_by=user)
+    return requests
+
+
+def home_panel(user: Any, *, now: dt.datetime | None = None, limit: int = 10) -> dict[str, Any]:
+    """For the home page: the user's requests due soon and breached (team: theirs and unassigned;
+    coordinators: the ones they logged; read-only roles: all). Four queries, whatever the size."""
+    now = now or timezone.now()
+    mine = _mine(user).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    calendars = Calendars(now)
+    due_soon = mine.filter(pk__in=ServiceRequest.objects.due_soon(now).values("pk"))
+    overdue = mine.filter(pk__in=ServiceRequest.objects.overdue(now).values("pk"))
+    return {
+        "due_soon": _rows(due_soon[:limit], calendars),
+        "due_soon_count": due_soon.count(),
+        "overdue": _rows(overdue[:limit], calendars),
+        "overdue_count": overdue.count(),
+    }

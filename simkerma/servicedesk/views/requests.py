@@ -1,0 +1,310 @@
+"""The queue, the request pages and the actions on a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from simkerma.accounts.permissions import can_read, require
+from simkerma.core.history import timeline
+from simkerma.partners.models import Partner
+from simkerma.servicedesk.clocks import Calendars, clock_states
+from simkerma.servicedesk.forms import (
+    AssignForm,
+    BreachReasonForm,
+    MomentForm,
+    RequestFilterForm,
+    StaffRequestForm,
+    StageForm,
+)
+from simkerma.servicedesk.models import STAGE_ORDER, Breach, ServiceRequest, Stage
+from simkerma.servicedesk.permissions import (
+    can_handle_requests,
+    can_log_request,
+    get_breach_for_user,
+    get_request_for_user,
+)
+from simkerma.servicedesk.selectors import (
+    breaches_without_reason,
+    due_soon_requests,
+    overdue_requests,
+    queue_requests,
+    queue_rows,
+)
+from simkerma.servicedesk.services import (
+    breach_give_reason,
+    service_request_assign,
+    service_request_change_stage,
+    service_request_create,
+    service_request_follow_up,
+    service_request_respond,
+    service_request_update,
+)
+
+SIDE_LIST_SIZE = 50
+
+
+@require(can_read)
+def queue(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    page = Paginator(queue_requests(), settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    soon = due_soon_requests(now)
+    overdue = overdue_requests(now)
+    context = {
+        "page_obj": page,
+        "rows": queue_rows(list(page.object_list), now=now),
+        "soon_rows": queue_rows(list(soon[:SIDE_LIST_SIZE]), now=now),
+        "soon_count": soon.count(),
+        "overdue_rows": queue_rows(list(overdue[:SIDE_LIST_SIZE]), now=now),
+        "overdue_count": overdue.count(),
+        "unexplained": list(breaches_without_reason()[:SIDE_LIST_SIZE]),
+        "in_progress_count": ServiceRequest.objects.in_progress().count(),
+        "now": now,
+        "can_log": can_log_request(request.user),
+    }
+    return render(request, "servicedesk/queue.html", context)
+
+
+@require(can_read)
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = RequestFilterForm(request.GET or None)
+    requests = ServiceRequest.objects.select_related("partner", "assigned_to").order_by("-received_at", "-pk")
+    if form.is_valid():
+        data = form.cleaned_data
+        for word in data.get("q", "").split():
+            requests = requests.filter(
+                Q(code__icontains=word)
+                | Q(subject__icontains=word)
+                | Q(requester_name__icontains=word)
+                | Q(requester_organisation__icontains=word)
+                | Q(partner__name__icontains=word)
+            )
+        for key in ("stage", "channel", "kind"):
+            if data.get(key):
+                requests = requests.filter(**{key: data[key]})
+    page = Paginator(requests, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "can_log": can_log_request(request.user)}
+    template = (
+        "servicedesk/_request_list_results.html" if getattr(request, "htmx", False) else "servicedesk/request_list.html"
+    )
+    return render(request, template, context)
+
+
+@require(can_log_request)
+def request_create(request: HttpRequest) -> HttpResponse:
+    form = StaffRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        service_request = service_request_create(request=form.save(commit=False), user=request.user)
+        messages.success(request, _("Request %(code)s recorded.") % {"code": service_request.code})
+        return redirect(service_request)
+    return render(request, "servicedesk/request_form.html", {"form": form, "service_request": None})
+
+
+@require(can_handle_requests)
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = get_request_for_user(request, pk, write=True)
+    form = StaffRequestForm(request.POST or None, instance=service_request, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        service_request_update(request=form.save(commit=False), user=request.user)
+        messages.success(request, _("Request %(code)s saved.") % {"code": service_request.code})
+        return redirect(service_request)
+    return render(request, "servicedesk/request_form.html", {"form": form, "service_request": service_request})
+
+
+def _stage_path(service_request: ServiceRequest) -> list[tuple[str, str]]:
+    """Each stage with how far the request got: done, current or still ahead."""
+    reached = STAGE_ORDER.index(service_request.stage) if service_request.stage in STAGE_ORDER else -1
+    if service_request.stage == Stage.DITOLAK:
+        reached = max(
+            (
+                STAGE_ORDER.index(c.from_stage)
+                for c in service_request.stage_changes.all()
+                if c.from_stage in STAGE_ORDER
+            ),
+            default=0,
+        )
+    path = []
+    for index, value in enumerate(STAGE_ORDER):
+        if index < reached or (index == reached and value != service_request.stage):
+            css = "done"
+        else:
+            css = "current" if value == service_request.stage else ""
+        path.append((str(Stage(value).label), css))
+    if service_request.stage == Stage.DITOLAK:
+        path.append((str(Stage.DITOLAK.label), "rejected"))
+    return path
+
+
+def _detail_context(request: HttpRequest, service_request: ServiceRequest, **forms: Any) -> dict[str, Any]:
+    now = timezone.now()
+    handle = can_handle_requests(request.user)
+    breaches = list(service_request.breaches.select_related("reason_by").order_by("deadline", "pk"))
+    breach_forms = forms.pop("breach_forms", {})
+    next_stage = None
+    if service_request.is_cooperation and not service_request.is_final:
+        next_stage = Stage(STAGE_ORDER[STAGE_ORDER.index(service_request.stage) + 1])
+    context = {
+        "service_request": service_request,
+        "stage_path": _stage_path(service_request),
+        "clocks": clock_states(service_request, Calendars(now)),
+        "stage_changes": service_request.stage_changes.select_related("changed_by"),
+        "drafts": service_request.drafts.select_related("created_by").order_by("-number"),
+        "breaches": [
+            (breach, breach_forms.get(breach.pk) or BreachReasonForm(initial={"reason": breach.reason}))
+            for breach in breaches
+        ],
+        "can_handle": handle,
+        "next_stage": next_stage,
+        "now": now,
+        "tracking_url": request.build_absolute_uri(service_request.get_tracking_url()),
+    }
+    if handle:
+        context |= {
+            "respond_form": forms.get("respond_form") or MomentForm(prefix="respond"),
+            "followup_form": forms.get("followup_form") or MomentForm(prefix="followup"),
+            "stage_form": forms.get("stage_form")
+            or StageForm(request_obj=service_request, initial={"to_stage": next_stage}),
+            "assign_form": AssignForm(initial={"assigned_to": service_request.assigned_to_id}),
+        }
+    return context
+
+
+@require(can_read)
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = get_request_for_user(request, pk)
+    return render(request, "servicedesk/request_detail.html", _detail_context(request, service_request))
+
+
+def _apply(form: Any, action: Any) -> bool:
+    """Run a service with the form's data; its ValidationError lands on the form's fields."""
+    try:
+        action()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, problems in error.error_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _moment_action(request: HttpRequest, pk: int, *, prefix: str, service: Any, done: str) -> HttpResponse:
+    service_request = get_request_for_user(request, pk, write=True)
+    form = MomentForm(request.POST, prefix=prefix)
+    if form.is_valid() and _apply(
+        form,
+        lambda: service(
+            request=service_request, at=form.cleaned_data["at"], note=form.cleaned_data["note"], user=request.user
+        ),
+    ):
+        messages.success(request, done)
+        return redirect(service_request)
+    service_request.refresh_from_db()
+    context = _detail_context(request, service_request, **{f"{prefix}_form": form})
+    return render(request, "servicedesk/request_detail.html", context, status=400)
+
+
+@require(can_handle_requests)
+@require_POST
+def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    return _moment_action(
+        request, pk, prefix="respond", service=service_request_respond, done=_("The first response is recorded.")
+    )
+
+
+@require(can_handle_requests)
+@require_POST
+def request_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _moment_action(
+        request, pk, prefix="followup", service=service_request_follow_up, done=_("The follow-up is recorded.")
+    )
+
+
+@require(can_handle_requests)
+@require_POST
+def request_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = get_request_for_user(request, pk, write=True)
+    form = StageForm(request.POST, request_obj=service_request)
+    if form.is_valid() and _apply(
+        form,
+        lambda: service_request_change_stage(
+            request=service_request,
+            to_stage=form.cleaned_data["to_stage"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        ),
+    ):
+        messages.success(request, _("Stage: %(stage)s.") % {"stage": service_request.get_stage_display()})
+        return redirect(service_request)
+    service_request.refresh_from_db()
+    context = _detail_context(request, service_request, stage_form=form)
+    return render(request, "servicedesk/request_detail.html", context, status=400)
+
+
+@require(can_handle_requests)
+@require_POST
+def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = get_request_for_user(request, pk, write=True)
+    assignee: Any
+    if request.POST.get("me"):
+        assignee = request.user
+    else:
+        form = AssignForm(request.POST)
+        assignee = form.cleaned_data["assigned_to"] if form.is_valid() else service_request.assigned_to
+    service_request_assign(request=service_request, assignee=assignee, user=request.user)
+    return redirect(service_request)
+
+
+@require(can_handle_requests)
+@require_POST
+def breach_reason(request: HttpRequest, pk: int, breach_pk: int) -> HttpResponse:
+    breach = get_breach_for_user(request, pk, breach_pk)
+    form = BreachReasonForm(request.POST)
+    if form.is_valid():
+        breach_give_reason(breach=breach, reason=form.cleaned_data["reason"], user=request.user)
+        messages.success(request, _("The reason is recorded."))
+        return redirect(breach.request)
+    context = _detail_context(request, breach.request, breach_forms={breach.pk: form})
+    return render(request, "servicedesk/request_detail.html", context, status=400)
+
+
+@require(can_read)
+def request_history(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = get_request_for_user(request, pk)
+    entries = timeline(
+        (ServiceRequest, service_request.history.all()),
+        (Breach, Breach.history.filter(request_id=service_request.pk)),
+    )
+    return render(
+        request,
+        "core/history.html",
+        {"object": service_request, "entries": entries, "back_url": service_request.get_absolute_url()},
+    )
+
+
+@require(can_log_request)
+def pick_partner(request: HttpRequest) -> HttpResponse:
+    """htmx: partners matching the search box of the request form's partner picker."""
+    query = request.GET.get("partner__q", "").strip()
+    results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []
+    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+
+
+def years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
