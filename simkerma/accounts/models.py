@@ -53,6 +53,9 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        # A coordinator picked by prodi belongs to that prodi's jurusan, as save() would record.
+        if self.prodi_id and not self.unit_id:
+            self.unit_id = self.prodi.unit_id
         if self.role in UNIT_ROLES and not self.unit_id:
             raise ValidationError({"unit": _("Coordinators and P3M users need a unit.")})
         if self.role == Role.P3M and self.unit_id and self.unit.kind != Unit.Kind.P3M:

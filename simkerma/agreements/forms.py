@@ -89,6 +89,7 @@ class AgreementForm(forms.ModelForm):
         cleaned = super().clean() or {}
         self._check_dates(cleaned)
         self._check_parent(cleaned)
+        self._check_children(cleaned)
         self._check_unit_scope(cleaned)
         return cleaned
 
@@ -132,6 +133,20 @@ class AgreementForm(forms.ModelForm):
                     "pstart": date_format(parent.start_date),
                     "pend": date_format(parent.end_date),
                 }
+            )
+
+    def _check_children(self, cleaned: dict[str, Any]) -> None:
+        """A change of kind must leave every agreement under this one allowed where it hangs."""
+        kind = cleaned.get("kind")
+        if not kind or not self.instance.pk:
+            return
+        child_kinds = set(self.instance.children.values_list("kind", flat=True))
+        stranded = sorted(k for k in child_kinds if kind not in ALLOWED_PARENT_KINDS[k])
+        if stranded:
+            self.add_error(
+                "kind",
+                _("Agreements of kind %(children)s hang under this one; a %(kind)s cannot hold them.")
+                % {"children": ", ".join(str(Kind(k).label) for k in stranded), "kind": Kind(kind).label},
             )
 
     def _check_unit_scope(self, cleaned: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +50,23 @@ def scan_upload_to(instance: Agreement, filename: str) -> str:
     return f"agreements/scans/{timezone.now():%Y}/{uuid.uuid4().hex}.pdf"
 
 
+def status_condition(status: str, on: dt.date) -> Q:
+    """The condition for an agreement to have this status on this day (the same rule as status_on)."""
+    soon = on + dt.timedelta(days=settings.SIMKERMA_EXPIRING_DAYS)
+    if status == Status.TERMINATED:
+        return Q(terminated_on__lte=on)
+    live = Q(terminated_on__isnull=True) | Q(terminated_on__gt=on)
+    if status == Status.DRAFT:
+        return live & Q(start_date__gt=on)
+    if status == Status.EXPIRED:
+        return live & Q(end_date__lt=on)
+    if status == Status.EXPIRING:
+        return live & Q(start_date__lte=on, end_date__gte=on, end_date__lte=soon)
+    if status == Status.ACTIVE:
+        return live & Q(start_date__lte=on, end_date__gt=soon)
+    raise ValueError(f"unknown status {status!r}")
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def not_terminated(self, on: dt.date) -> AgreementQuerySet:
         return self.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=on))
@@ -59,20 +76,12 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.not_terminated(on).filter(start_date__lte=on, end_date__gte=on)
 
     def with_status(self, status: str, on: dt.date | None = None) -> AgreementQuerySet:
+        return self.filter(status_condition(status, on or today()))
+
+    def status_counts(self, on: dt.date | None = None) -> dict[str, int]:
+        """How many agreements have each status on a day, in one query."""
         on = on or today()
-        soon = on + dt.timedelta(days=settings.SIMKERMA_EXPIRING_DAYS)
-        if status == Status.TERMINATED:
-            return self.filter(terminated_on__lte=on)
-        live = self.not_terminated(on)
-        if status == Status.DRAFT:
-            return live.filter(start_date__gt=on)
-        if status == Status.EXPIRED:
-            return live.filter(end_date__lt=on)
-        if status == Status.EXPIRING:
-            return live.filter(start_date__lte=on, end_date__gte=on, end_date__lte=soon)
-        if status == Status.ACTIVE:
-            return live.filter(start_date__lte=on, end_date__gt=soon)
-        raise ValueError(f"unknown status {status!r}")
+        return self.aggregate(**{status: Count("pk", filter=status_condition(status, on)) for status in Status.values})
 
     def in_year(self, year: int) -> AgreementQuerySet:
         """In force at some point of the year."""
@@ -143,7 +152,12 @@ class Agreement(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = AgreementQuerySet.as_manager()
@@ -219,7 +233,9 @@ class Signatory(models.Model):
         INSTITUTION = "institution", _("Institution")
         PARTNER = "partner", _("Partner")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="signatories"
+    )
     side = models.CharField(_("side"), max_length=12, choices=Side.choices)
     name = models.CharField(_("name"), max_length=150)
     position = models.CharField(_("position"), max_length=150)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -20,6 +21,35 @@ def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
     return format_number(next_sequence(numbers, kind, on.year), kind, on)
 
 
+# django-simple-history stores a change reason in 100 characters; PostgreSQL refuses a longer one.
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+def change_reason(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= CHANGE_REASON_MAX_LENGTH else text[: CHANGE_REASON_MAX_LENGTH - 1] + "…"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def renewal_period(agreement: Agreement) -> tuple[dt.date, dt.date]:
+    """The period of a renewal: from the day after the old end, as long as the old period.
+
+    A period of whole months (1 Jan to 31 Dec, 1 Mar to 28 Feb three years on) is renewed by
+    months, so a leap day in either period does not shift the end date by one.
+    """
+    old_start, old_end = agreement.start_date, agreement.end_date
+    start = old_end + dt.timedelta(days=1)
+    months = (start.year - old_start.year) * 12 + start.month - old_start.month
+    if months > 0 and add_months(old_start, months) == start:
+        return start, add_months(start, months) - dt.timedelta(days=1)
+    return start, start + (old_end - old_start)
+
+
 def number_date(agreement: Agreement) -> dt.date:
     return agreement.signed_on or agreement.start_date
 
@@ -30,7 +60,8 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
     An empty number gets the next one in the office's scheme; if another user took that number
     a moment earlier, the next free one is tried.
     """
-    agreement: Agreement = form.instance
+    # save(commit=False) applies the cleaned data and provides save_m2m() for after the row exists.
+    agreement: Agreement = form.save(commit=False)
     automatic = not form.cleaned_data.get("number")
     for attempt in range(3):
         try:
@@ -39,9 +70,8 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
                     agreement.number = agreement_suggest_number(kind=agreement.kind, on=number_date(agreement))
                 if agreement.created_by_id is None and getattr(user, "is_authenticated", False):
                     agreement.created_by = user
-                agreement._change_reason = reason  # type: ignore[attr-defined]
-                agreement.save()
-                form.save_m2m()
+                agreement._change_reason = change_reason(reason)  # type: ignore[attr-defined]
+                _save_with_one_record(agreement, form)
                 formset.instance = agreement
                 formset.save()
                 return agreement
@@ -51,10 +81,30 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
     raise AssertionError("unreachable")
 
 
+def _save_with_one_record(agreement: Agreement, form: Any) -> None:
+    """Save the row and its partners, units and prodi as one history record.
+
+    django-simple-history records each many-to-many add and remove on its own, so swapping a
+    partner would show as two entries (removed, then added) and a new agreement as several, the
+    first without its partners. History is held back until the relations are saved.
+    """
+    is_new = agreement._state.adding
+    agreement.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        agreement.save()
+        form.save_m2m()
+    finally:
+        del agreement.skip_history_when_saving  # type: ignore[attr-defined]
+    agreement.save(update_fields=["updated_at"])  # the one record, with the relations as saved
+    if is_new:
+        latest = agreement.history.order_by("-history_id").values("history_id")[:1]
+        agreement.history.filter(history_id__in=latest).update(history_type="+")
+
+
 @transaction.atomic
 def agreement_terminate(*, agreement: Agreement, on: dt.date, reason: str, user: Any) -> Agreement:
     agreement.terminated_on = on
     agreement.termination_reason = reason
-    agreement._change_reason = f"terminated: {reason}"  # type: ignore[attr-defined]
+    agreement._change_reason = change_reason(f"terminated: {reason}")  # type: ignore[attr-defined]
     agreement.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
     return agreement

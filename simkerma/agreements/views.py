@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +14,12 @@ from simkerma.accounts.permissions import can_create_agreement, can_edit_agreeme
 from simkerma.agreements.forms import AgreementFilterForm, AgreementForm, SignatoryFormSet, TerminateForm
 from simkerma.agreements.models import Agreement, Kind, Signatory, today
 from simkerma.agreements.selectors import agreement_tree
-from simkerma.agreements.services import agreement_save, agreement_suggest_number, agreement_terminate
+from simkerma.agreements.services import (
+    agreement_save,
+    agreement_suggest_number,
+    agreement_terminate,
+    renewal_period,
+)
 from simkerma.core.history import timeline
 from simkerma.partners.models import Partner
 
@@ -91,20 +94,19 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         initial["kind"] = Kind.IA if Agreement.objects.filter(pk=parent, kind=Kind.MOA).exists() else Kind.MOA
     if request.user.is_unit_scoped:
         initial["units"] = [request.user.unit_id]
-    return _form_page(request, Agreement(), initial=initial, reason=_("created"))
+    return _form_page(request, Agreement(), initial=initial, reason="created")
 
 
 @require(can_read)
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
-    return _form_page(request, agreement, reason=_("edited"))
+    return _form_page(request, agreement, reason="edited")
 
 
 @require(can_create_agreement)
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
     old = get_agreement_for_user(request, pk, write=True)
-    duration = old.end_date - old.start_date
-    start = old.end_date + dt.timedelta(days=1)
+    start, end = renewal_period(old)
     initial = {
         "kind": old.kind,
         "title": old.title,
@@ -113,13 +115,13 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": old.fields,
         "scope": old.scope,
         "start_date": start,
-        "end_date": start + duration,
+        "end_date": end,
         "partners": [p.pk for p in old.partners.all()],
         "units": [u.pk for u in old.units.all()],
         "prodi": [p.pk for p in old.prodi.all()],
     }
     new = Agreement(renews=old)
-    return _form_page(request, new, initial=initial, reason=_("renewal of %(number)s") % {"number": old.number})
+    return _form_page(request, new, initial=initial, reason="renewal")
 
 
 @require(can_read)

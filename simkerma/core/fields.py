@@ -33,12 +33,16 @@ class ChoiceListField(models.CharField):
         return [value for value, _label in self.item_choices]
 
     def split(self, value: Any) -> list[str]:
+        """The items of a stored string or a list, without duplicates, in the choices' order.
+
+        Unknown items go last, alphabetically, so that equal lists always store equal values.
+        """
         if value is None or value == "":
             return []
-        items = value.split(SEPARATOR) if isinstance(value, str) else list(value)
-        items = [str(item).strip() for item in items if str(item).strip()]
+        parts = [value] if isinstance(value, str) else [str(item) for item in value]
+        items = {item.strip() for part in parts for item in part.split(SEPARATOR) if item.strip()}
         order = self._order()
-        return sorted(set(items), key=lambda item: order.index(item) if item in order else len(order))
+        return sorted(items, key=lambda item: (order.index(item) if item in order else len(order), item))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:
         return self.split(value)
@@ -47,9 +51,11 @@ class ChoiceListField(models.CharField):
         return self.split(value)
 
     def get_prep_value(self, value: Any) -> str:
-        if isinstance(value, str):
-            return value
         return SEPARATOR.join(self.split(value))
+
+    def run_validators(self, value: Any) -> None:
+        # max_length applies to the stored string, not to the number of items.
+        super().run_validators(self.get_prep_value(value))
 
     def value_to_string(self, obj: models.Model) -> str:
         return self.get_prep_value(self.value_from_object(obj))
@@ -63,7 +69,7 @@ class ChoiceListField(models.CharField):
             raise ValidationError(self.error_messages["blank"], code="blank")
 
     def formfield(self, **kwargs: Any) -> forms.Field:  # type: ignore[override]
-        defaults = {
+        defaults: dict[str, Any] = {
             "choices": self.item_choices,
             "required": not self.blank,
             "label": self.verbose_name,

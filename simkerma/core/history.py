@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
+from simple_history.utils import get_m2m_reverse_field_name
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+# Change reasons written by the services, kept in the catalogue so the history page translates them.
+STORED_REASONS = (gettext_noop("created"), gettext_noop("edited"), gettext_noop("renewal"))
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "name_key"}
 
 
@@ -32,10 +38,12 @@ class Entry:
 def _display(model_field: Any, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
+    if isinstance(value, DeletedObject):  # what diff_against gives for an empty or deleted foreign key
+        return _display_deleted(value)
+    if getattr(model_field, "item_choices", None):  # a ChoiceListField holds a list too: show its labels
+        return ", ".join(model_field.labels(value))
     if isinstance(value, list):
         return ", ".join(_display_m2m_item(model_field, item) for item in value) or "–"
-    if getattr(model_field, "item_choices", None):
-        return ", ".join(model_field.labels(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -43,26 +51,46 @@ def _display(model_field: Any, value: Any) -> str:
     return str(value)
 
 
+def _display_deleted(value: DeletedObject) -> str:
+    return "–" if value.pk is None else f"{value.model._meta.verbose_name} #{value.pk}"
+
+
 def _display_m2m_item(model_field: Any, item: Any) -> str:
     if isinstance(item, dict):
         target = model_field.related_model
         value = item.get(target._meta.model_name)
-        if not isinstance(value, int | str):  # already the object (or a DeletedObject)
+        if isinstance(value, DeletedObject):
+            return _display_deleted(value)
+        if not isinstance(value, int | str):  # already the object
             return str(value)
         obj = target._default_manager.filter(pk=value).first()
         return str(obj) if obj else f"#{value}"
     return str(item)
 
 
+def _m2m_snapshot(record: Any, model_field: Any) -> list[Any]:
+    """The related objects a historical record saved for a many-to-many field."""
+    target = get_m2m_reverse_field_name(model_field)
+    return [getattr(row, target) for row in getattr(record, model_field.name).all()]
+
+
+def _value(record: Any, model_field: Any) -> Any:
+    try:
+        return getattr(record, model_field.name, None)
+    except ObjectDoesNotExist:  # a historical foreign key may point at a row deleted since
+        return DeletedObject(model_field.related_model, getattr(record, model_field.attname))
+
+
 def _fields_of(model: type[models.Model]) -> dict[str, Any]:
     return {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
-def _entry(record: Any, model: type[models.Model]) -> Entry:
+def _entry(record: Any, model: type[models.Model], previous: Any = None) -> Entry:
     fields = _fields_of(model)
     changes: list[Change] = []
-    previous = record.prev_record if record.history_type == "~" else None
-    if previous is not None:
+    if record.history_type == "~" and previous is None:
+        previous = record.prev_record
+    if record.history_type == "~" and previous is not None:
         delta = record.diff_against(previous, foreign_keys_are_objs=True)
         for change in delta.changes:
             model_field = fields.get(change.field)
@@ -71,12 +99,13 @@ def _entry(record: Any, model: type[models.Model]) -> Entry:
             label = str(model_field.verbose_name)
             changes.append(Change(label, _display(model_field, change.old), _display(model_field, change.new)))
     elif record.history_type == "+":
+        tracked_m2m = {f.name for f in getattr(record, "_history_m2m_fields", [])}
         for name, model_field in fields.items():
             if name in HIDDEN_FIELDS or not getattr(model_field, "concrete", False):
                 continue
-            if model_field.many_to_many or model_field.one_to_many:
+            if model_field.one_to_many or (model_field.many_to_many and name not in tracked_m2m):
                 continue
-            value = getattr(record, name, None)
+            value = _m2m_snapshot(record, model_field) if model_field.many_to_many else _value(record, model_field)
             if value not in (None, "", [], False):
                 changes.append(Change(str(model_field.verbose_name), "", _display(model_field, value)))
     return Entry(
@@ -84,17 +113,24 @@ def _entry(record: Any, model: type[models.Model]) -> Entry:
         who=record.history_user,
         action=str(ACTIONS.get(record.history_type, record.history_type)),
         subject=f"{model._meta.verbose_name}: {record.instance}",
-        reason=record.history_change_reason or "",
+        # Reasons are stored as English msgids where possible, and shown in the reader's language.
+        reason=gettext(record.history_change_reason) if record.history_change_reason else "",
         changes=changes,
     )
 
 
 def timeline(*sources: tuple[type[models.Model], Any]) -> list[Entry]:
     """Entries of several historical querysets, newest first. Each source is (model, records)."""
-    entries = [
-        _entry(record, model)
-        for model, records in sources
-        for record in records.select_related("history_user").order_by("history_date")
-    ]
+    entries = []
+    for model, records in sources:
+        # The record before, per object: found here rather than by prev_record, which costs a
+        # query per entry and cannot tell apart records saved in the same instant.
+        previous: dict[Any, Any] = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            key = getattr(record, model._meta.pk.attname)
+            entries.append(_entry(record, model, previous.get(key)))
+            previous[key] = record
+    # sort() is stable: records saved in the same instant keep their saved order (reversed).
+    entries.reverse()
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

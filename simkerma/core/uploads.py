@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 
 def validate_pdf(upload: UploadedFile, *, max_bytes: int | None = None) -> None:
@@ -32,6 +32,11 @@ def validate_pdf(upload: UploadedFile, *, max_bytes: int | None = None) -> None:
         reader = PdfReader(upload)
         if len(reader.pages) < 1:
             raise PdfReadError("no pages")
+    except (DependencyError, FileNotDecryptedError) as error:  # a user password, or AES without `cryptography`
+        raise ValidationError(
+            _("This PDF is password-protected or encrypted. Save or export it again without protection."),
+            code="encrypted",
+        ) from error
     except Exception as error:  # pypdf raises many kinds of errors for broken files
         raise ValidationError(
             _("The PDF cannot be read (it may be damaged or incomplete). Scan or export it again."),

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read
 from simkerma.agreements.models import Agreement, Status, today
+from simkerma.core.models import Notice
 from simkerma.partners.models import Partner
+from simkerma.servicedesk.selectors import home_panel
 
 
 @login_required
@@ -15,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not can_read(request.user):
         return render(request, "core/no_role.html", status=403)
     on = today()
-    counts = {status: Agreement.objects.with_status(status, on).count() for status in Status.values}
+    counts = Agreement.objects.status_counts(on)
     expiring = (
         Agreement.objects.with_status(Status.EXPIRING, on).prefetch_related("partners").order_by("end_date", "pk")[:10]
     )
@@ -25,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "partner_count": Partner.objects.count(),
         "expiring_days": settings.SIMKERMA_EXPIRING_DAYS,
         "mine": None,
+        "servicedesk_panel": home_panel(request.user),
     }
     if request.user.is_unit_scoped:
         context["mine"] = (
@@ -34,3 +39,17 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("end_date", "pk")[:10]
         )
     return render(request, "core/home.html", context)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The user's in-app notices (reminders, breach alerts), newest first; opening the page reads them."""
+    if not can_read(request.user):
+        return render(request, "core/no_role.html", status=403)
+    notices = Notice.objects.filter(recipient=request.user, due_at__lte=timezone.now()).order_by("-due_at", "-pk")
+    page = Paginator(notices, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = [notice.pk for notice in page if notice.read_at is None]
+    response = render(request, "core/notice_list.html", {"page_obj": page, "unread": set(unread)})
+    if unread:
+        Notice.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

@@ -10,8 +10,9 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("expected_fields", Unit.default_expected_fields(Unit.Kind.JURUSAN))
+        # A new unit's instance already holds an empty list, so setdefault would never propose the fields.
+        if not self.instance.pk and not self.is_bound and not self.initial.get("expected_fields"):
+            self.initial["expected_fields"] = Unit.default_expected_fields(Unit.Kind.JURUSAN)
 
 
 class ProdiForm(forms.ModelForm):

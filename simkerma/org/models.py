@@ -37,6 +37,13 @@ class Unit(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
+    def clean(self) -> None:
+        # A study programme hangs under a jurusan; the unit cannot stop being one under its prodi.
+        if self.pk and self.kind != Unit.Kind.JURUSAN and self.prodi.exists():
+            raise ValidationError(
+                {"kind": _("This unit has study programmes; only a department (jurusan) can have them.")}
+            )
+
     @staticmethod
     def default_expected_fields(kind: str) -> list[str]:
         if kind == Unit.Kind.JURUSAN:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -64,7 +67,13 @@ class Partner(TimeStampedModel):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.name = " ".join(self.name.split())
-        self.name_key = name_key(self.name)
+        # Unicode decomposition can lengthen a name ("ﬃ" is three letters); the key must still fit.
+        self.name_key = name_key(self.name)[: Partner._meta.get_field("name_key").max_length]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(cast("Iterable[str]", update_fields))
+            if "name" in fields:
+                kwargs["update_fields"] = fields | {"name_key"}
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:

@@ -44,10 +44,13 @@ LEGAL_FORMS = frozenset(
     }
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Initials written with dots, "P.T." or "C.V.": one word, not a run of single letters.
+_DOTTED_INITIALS = re.compile(r"(?<![a-z0-9])[a-z](?:\.[a-z])+(?![a-z0-9])")
 
 
 def name_tokens(name: str) -> list[str]:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = _DOTTED_INITIALS.sub(lambda match: match.group().replace(".", ""), text)
     tokens = [token for token in _NON_WORD.split(text) if token]
     meaningful = [token for token in tokens if token not in LEGAL_FORMS]
     return meaningful or tokens

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from simkerma.partners.models import Partner
 from simkerma.partners.names import name_key, similarity
@@ -27,7 +27,13 @@ def similar_partners(name: str, *, exclude_pk: int | None = None, limit: int = 5
     condition = Q(name_key=key)
     for word in words:
         condition |= Q(name_key__contains=word)
-    candidates = Partner.objects.filter(condition).only("pk", "code", "name", "name_key", "city", "country")
+    # Exact keys first, so that a common word cannot push the real duplicate past the cap.
+    candidates = (
+        Partner.objects.filter(condition)
+        .only("pk", "code", "name", "name_key", "city", "country")
+        .annotate(exact=Case(When(name_key=key, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("exact", "pk")
+    )
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     key_words = set(key.split())

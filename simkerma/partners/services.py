@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from simple_history.utils import update_change_reason
 
@@ -21,6 +21,42 @@ def partner_next_code() -> str:
         if (match := CODE_PATTERN.match(code))
     ]
     return f"M{(max(numbers, default=0) + 1):05d}"
+
+
+def _reason(text: str) -> str:
+    """A history change reason, cut to what the history table holds (100 characters)."""
+    limit = Partner.history.model._meta.get_field("history_change_reason").max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def partner_save(*, form: Any, formset: Any, reason: str) -> Partner:
+    """Save a valid partner form and its contacts formset as one transaction.
+
+    An empty code takes the next M-number; if another user took that number a moment earlier,
+    the next free one is tried. A code typed by the user is never changed: the IntegrityError
+    goes back to the caller.
+    """
+    partner: Partner = form.instance
+    creating = partner.pk is None
+    automatic = not form.cleaned_data.get("code")
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                if automatic:
+                    partner.code = partner_next_code()
+                partner._change_reason = _reason(reason)  # type: ignore[attr-defined]
+                partner.save()
+                formset.instance = partner
+                formset.save()
+                return partner
+        except IntegrityError:
+            if creating:
+                # The row was rolled back: the form must not show it as an existing partner.
+                partner.pk = None
+                partner._state.adding = True
+            if not automatic or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _snapshot(partner: Partner) -> dict[str, Any]:
@@ -50,6 +86,8 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
         merged_by=user if getattr(user, "is_authenticated", False) else None,
     )
     _move_relations(source, target)
+    # Earlier merges into the duplicate now belong to the kept partner, or the delete below is refused.
+    PartnerMerge.objects.filter(target=source).update(target=target)
     changed = False
     for name in FILLABLE_FIELDS:
         if not getattr(target, name) and getattr(source, name):
@@ -57,8 +95,8 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
             changed = True
     if changed:
         target.save()
-        update_change_reason(target, f"merged from {source.code} {source.name}")
-    source._change_reason = f"merged into {target.code} {target.name}"  # type: ignore[attr-defined]
+        update_change_reason(target, _reason(f"merged from {source.code} {source.name}"))
+    source._change_reason = _reason(f"merged into {target.code} {target.name}")  # type: ignore[attr-defined]
     source.delete()
     return merge
 

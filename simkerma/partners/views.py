@@ -4,20 +4,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from simple_history.utils import update_change_reason
 
 from simkerma.accounts.permissions import can_manage_partners, can_read, require
+from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.core.history import timeline
 from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.selectors import similar_partners
-from simkerma.partners.services import partner_merge, partner_next_code
+from simkerma.partners.services import partner_merge, partner_save
+
+# The partner page shows its latest activities; the activity list has them all.
+PARTNER_ACTIVITIES_SHOWN = 20
 
 
 def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Partner:
@@ -59,6 +62,10 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "contacts": partner.contacts.all(),
             "agreements": agreements,
+            "activities": Activity.objects.filter(agreement__partners=partner)
+            .select_related("agreement")
+            .order_by("-start_date", "-pk")[:PARTNER_ACTIVITIES_SHOWN],
+            "activities_shown": PARTNER_ACTIVITIES_SHOWN,
             "merges": partner.merges.select_related("merged_by"),
             "can_edit": can_manage_partners(request.user),
         },
@@ -71,14 +78,7 @@ def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
     formset = ContactFormSet(request.POST or None, instance=partner, prefix="contacts")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if not saved.code:
-                    saved.code = partner_next_code()
-                saved.save()
-                update_change_reason(saved, _("created") if creating else _("edited"))
-                formset.instance = saved
-                formset.save()
+            saved = partner_save(form=form, formset=formset, reason="created" if creating else "edited")
         except IntegrityError:
             form.add_error("code", _("This code is already used by another partner."))
         else:
