@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "simkerma.org",
     "simkerma.partners",
     "simkerma.agreements",
+    "simkerma.activities",
+    "simkerma.archive",
+    "simkerma.servicedesk",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +208,31 @@ SIMKERMA_NUMBER_KIND_CODES = {"mou": "MOU", "moa": "PKS", "ia": "IA"}
 SIMKERMA_EXPIRING_DAYS = int(os.environ.get("SIMKERMA_EXPIRING_DAYS", "90"))
 SIMKERMA_SCAN_MAX_BYTES = int(os.environ.get("SIMKERMA_SCAN_MAX_MB", "10")) * 1024 * 1024
 SIMKERMA_PAGE_SIZE = 25
+# Reminders (manage.py simkerma_worker) and retention (PR.28.3 section 4).
+SIMKERMA_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_ACTIVITY_REMINDER_DAYS", "7,1")]
+SIMKERMA_AGREEMENT_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_AGREEMENT_REMINDER_DAYS", "180,90,30")]
+SIMKERMA_RETENTION_YEARS = {"report": int(os.environ.get("SIMKERMA_RETENTION_YEARS_REPORT", "5"))}
+SIMKERMA_EVIDENCE_MAX_BYTES = int(os.environ.get("SIMKERMA_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+SIMKERMA_CALENDAR_FEED_PAST_DAYS = int(os.environ.get("SIMKERMA_CALENDAR_FEED_PAST_DAYS", "365"))
+SIMKERMA_INSTITUTION_CITY = os.environ.get("SIMKERMA_INSTITUTION_CITY", "Batam")
+SIMKERMA_INSTITUTION_ADDRESS = os.environ.get(
+    "SIMKERMA_INSTITUTION_ADDRESS", "Jl. Ahmad Yani, Batam Kota, Batam, Kepulauan Riau"
+)
+SIMKERMA_INSTITUTION_SIGNATORY_NAME = os.environ.get("SIMKERMA_INSTITUTION_SIGNATORY_NAME", "")
+SIMKERMA_INSTITUTION_SIGNATORY_POSITION = os.environ.get("SIMKERMA_INSTITUTION_SIGNATORY_POSITION", "Direktur")
+# Service times (KPI B.1.2.9.13), counted in working time (DOMAIN.md).
+SIMKERMA_WORKING_DAY_HOURS = int(os.environ.get("SIMKERMA_WORKING_DAY_HOURS", "8"))
+SIMKERMA_RESPONSE_MINUTES = int(os.environ.get("SIMKERMA_RESPONSE_MINUTES", "15"))
+SIMKERMA_DRAFT_WORKING_DAYS = int(os.environ.get("SIMKERMA_DRAFT_WORKING_DAYS", "1"))
+SIMKERMA_FOLLOWUP_WORKING_DAYS = int(os.environ.get("SIMKERMA_FOLLOWUP_WORKING_DAYS", "1"))
+SIMKERMA_DUE_SOON_PERCENT = int(os.environ.get("SIMKERMA_DUE_SOON_PERCENT", "80"))
+# The public request form: submissions and page views allowed per address and window (seconds).
+SIMKERMA_PUBLIC_FORM_LIMIT = int(os.environ.get("SIMKERMA_PUBLIC_FORM_LIMIT", "10"))
+SIMKERMA_PUBLIC_FORM_WINDOW = int(os.environ.get("SIMKERMA_PUBLIC_FORM_WINDOW", "3600"))
+SIMKERMA_PUBLIC_VIEW_LIMIT = int(os.environ.get("SIMKERMA_PUBLIC_VIEW_LIMIT", "120"))
+SIMKERMA_PUBLIC_VIEW_WINDOW = int(os.environ.get("SIMKERMA_PUBLIC_VIEW_WINDOW", "600"))
+# Drafting: where the starter templates are built, the largest uploaded template, default duration.
+SIMKERMA_DRAFT_TEMPLATE_DIR = VAR_DIR / "draft-templates"
+SIMKERMA_DRAFT_MAX_BYTES = int(os.environ.get("SIMKERMA_DRAFT_MAX_MB", "5")) * 1024 * 1024
+SIMKERMA_DRAFT_DEFAULT_YEARS = int(os.environ.get("SIMKERMA_DRAFT_DEFAULT_YEARS", "5"))
+SIMKERMA_BASE_URL = os.environ.get("SIMKERMA_BASE_URL", "http://127.0.0.1:8000")

@@ -13,3 +13,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+SIMKERMA_DRAFT_TEMPLATE_DIR = tempfile.mkdtemp(prefix="simkerma-test-drafts-")

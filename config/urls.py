@@ -5,10 +5,14 @@ from simkerma.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("pemberitahuan/", core_views.notice_list, name="notices"),
     path("akun/", include("simkerma.accounts.urls")),
     path("organisasi/", include("simkerma.org.urls")),
     path("mitra/", include("simkerma.partners.urls")),
     path("dokumen/", include("simkerma.agreements.urls")),
+    path("kegiatan/", include("simkerma.activities.urls")),
+    path("arsip/", include("simkerma.archive.urls")),
+    path("layanan/", include("simkerma.servicedesk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
