@@ -10,10 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from simkerma.accounts.models import Role, User
+from simkerma.activities.models import Activity, ActivityKind, ActivityStatus
 from simkerma.agreements.models import Agreement, Kind, Signatory
 from simkerma.core.choices import Field, Level
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner, PartnerContact
+from simkerma.servicedesk.models import Channel, RequestKind, ServiceRequest
+from simkerma.servicedesk.services import service_request_create
 
 DEMO_PASSWORD = "demo-kerjasama-2025"  # noqa: S105 (published demo login)
 
@@ -124,6 +127,7 @@ def load_demo() -> list[tuple[str, str]]:
         for code, name, level, unit in PRODI
     }
     logins = []
+    users = {}
     for username, first, last, role, unit in USERS:
         user = User(
             username=username,
@@ -135,6 +139,7 @@ def load_demo() -> list[tuple[str, str]]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        users[username] = user
         logins.append((username, str(Role(role).label)))
     partners = {}
     for code, name, kind, country, city, contact, position in PARTNERS:
@@ -143,7 +148,9 @@ def load_demo() -> list[tuple[str, str]]:
             partner=partner, name=contact, position=position, email=f"kontak.{code.lower()}@mitra.invalid"
         )
         partners[code] = partner
-    _demo_agreements(units, prodi, partners)
+    agreements = _demo_agreements(units, prodi, partners)
+    _demo_activities(agreements, prodi, users)
+    _demo_requests(partners)
     return logins
 
 
@@ -187,7 +194,9 @@ def _agreement(
     return agreement
 
 
-def _demo_agreements(units: dict[str, Unit], prodi: dict[str, Prodi], partners: dict[str, Partner]) -> None:
+def _demo_agreements(
+    units: dict[str, Unit], prodi: dict[str, Prodi], partners: dict[str, Partner]
+) -> dict[str, Agreement]:
     today = timezone.localdate()
     this_year = today.year
     mou = _agreement(
@@ -237,7 +246,7 @@ def _demo_agreements(units: dict[str, Unit], prodi: dict[str, Prodi], partners: 
         prodi=[prodi["TM03"]],
     )
     soon = today + dt.timedelta(days=45)
-    _agreement(
+    literacy = _agreement(
         f"003/MOU.PL29/II/{soon.year - 2}",
         Kind.MOU,
         "Penguatan literasi digital sekolah",
@@ -248,7 +257,7 @@ def _demo_agreements(units: dict[str, Unit], prodi: dict[str, Prodi], partners: 
         level=Level.WILAYAH,
         units=[units["P3M"], units["IF"]],
     )
-    _agreement(
+    exchange = _agreement(
         f"004/MOU.PL29/V/{this_year}",
         Kind.MOU,
         "Student and staff exchange",
@@ -259,4 +268,97 @@ def _demo_agreements(units: dict[str, Unit], prodi: dict[str, Prodi], partners: 
         level=Level.INTERNASIONAL,
         units=[units["MB"], units["IF"]],
         prodi=[prodi["MB04"], prodi["IF05"]],
+    )
+    return {"mou": mou, "moa": moa, "literacy": literacy, "exchange": exchange}
+
+
+def _demo_activities(agreements: dict[str, Agreement], prodi: dict[str, Prodi], users: dict[str, User]) -> None:
+    """A few activities at different steps of the procedure, relative to today."""
+    today = timezone.localdate()
+    rows = [
+        # agreement, title, kind, field, days from today, status, prodi codes
+        (
+            "moa",
+            "Kuliah tamu otomasi industri",
+            ActivityKind.KULIAH_TAMU,
+            Field.PENDIDIKAN,
+            -40,
+            ActivityStatus.TERLAKSANA,
+            ["EL04"],
+        ),
+        (
+            "literacy",
+            "Pelatihan literasi digital guru SMK",
+            ActivityKind.PKM,
+            Field.PKM,
+            -20,
+            ActivityStatus.TERLAKSANA,
+            [],
+        ),
+        (
+            "mou",
+            "Rapat perencanaan magang semester genap",
+            ActivityKind.RAPAT,
+            Field.PENDIDIKAN,
+            6,
+            ActivityStatus.DIKOORDINASIKAN,
+            ["EL01"],
+        ),
+        (
+            "exchange",
+            "Kunjungan dosen tamu dari Singapura",
+            ActivityKind.KUNJUNGAN,
+            Field.PENELITIAN,
+            21,
+            ActivityStatus.RENCANA,
+            ["IF05"],
+        ),
+    ]
+    for n, (key, title, kind, field, offset, status, prodi_codes) in enumerate(rows, start=1):
+        start = today + dt.timedelta(days=offset)
+        activity = Activity.objects.create(
+            agreement=agreements[key],
+            code=f"K{start.year}-D{n:04d}",
+            title=title,
+            kind=kind,
+            field=field,
+            start_date=start,
+            end_date=start,
+            place="Politeknik Negeri Batam",
+            pic=users["staf"],
+            status=status,
+            expected_students=30 if field == Field.PENDIDIKAN else 0,
+            expected_lecturers=3,
+        )
+        activity.prodi.set([prodi[code] for code in prodi_codes])
+
+
+def _demo_requests(partners: dict[str, Partner]) -> None:
+    """Two requests on the service desk: one from the public form, one logged by staff."""
+    now = timezone.now()
+    service_request_create(
+        request=ServiceRequest(
+            channel=Channel.WEB,
+            kind=RequestKind.NEW_DRAFT,
+            document_kind="moa",
+            from_partner=True,
+            partner=partners["M00002"],
+            subject="Draf MoA praktik kerja industri",
+            requester_name="Siti Aminah",
+            requester_position="Direktur",
+            requester_organisation=partners["M00002"].name,
+            requester_email="siti.aminah@mitra.invalid",
+            scope="Praktik kerja industri\nRekrutmen lulusan",
+            received_at=now - dt.timedelta(hours=2),
+        )
+    )
+    service_request_create(
+        request=ServiceRequest(
+            channel=Channel.WHATSAPP,
+            kind=RequestKind.INFORMATION,
+            subject="Informasi prosedur kerja sama",
+            requester_name="Hendra Wijaya",
+            requester_organisation=partners["M00003"].name,
+            received_at=now - dt.timedelta(minutes=5),
+        )
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 SEPARATOR = ";"
@@ -72,7 +73,7 @@ class ChoiceListField(models.CharField):
         defaults: dict[str, Any] = {
             "choices": self.item_choices,
             "required": not self.blank,
-            "label": self.verbose_name,
+            "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
             "widget": forms.CheckboxSelectMultiple,
         }
