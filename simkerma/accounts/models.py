@@ -54,19 +54,19 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         # A coordinator picked by prodi belongs to that prodi's jurusan, as save() would record.
-        if self.prodi_id and not self.unit_id:
+        if self.prodi_id and not self.unit_id and self.prodi is not None:
             self.unit_id = self.prodi.unit_id
         if self.role in UNIT_ROLES and not self.unit_id:
             raise ValidationError({"unit": _("Coordinators and P3M users need a unit.")})
-        if self.role == Role.P3M and self.unit_id and self.unit.kind != Unit.Kind.P3M:
+        if self.role == Role.P3M and self.unit_id and self.unit is not None and self.unit.kind != Unit.Kind.P3M:
             raise ValidationError({"unit": _("A P3M user belongs to the P3M unit.")})
-        if self.prodi_id and self.unit_id and self.prodi.unit_id != self.unit_id:
+        if self.prodi_id and self.unit_id and self.prodi is not None and self.prodi.unit_id != self.unit_id:
             raise ValidationError({"prodi": _("The study programme must belong to the chosen unit.")})
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.is_superuser and not self.role:
             self.role = Role.ADMIN
-        if self.prodi_id and not self.unit_id:
+        if self.prodi_id and not self.unit_id and self.prodi is not None:
             self.unit_id = self.prodi.unit_id
         # Only the administrator reaches the Django admin.
         self.is_staff = self.role == Role.ADMIN

@@ -18,6 +18,7 @@ from simkerma.activities.calendar_feed import build_feed, feed_name
 from simkerma.activities.models import CalendarToken
 from simkerma.activities.selectors import calendar_entries, feed_activities, feed_meetings
 from simkerma.activities.services import calendar_token_issue, calendar_token_revoke
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.models import Unit
 
 VIEWS = ("month", "week")
@@ -37,7 +38,7 @@ def _grid(view: str, on: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
 
 
 @require(can_read)
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     view = request.GET.get("view") or "month"
     view = view if view in VIEWS else "month"
     today = timezone.localdate()
@@ -68,7 +69,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def calendar_subscription(request: HttpRequest) -> HttpResponse:
+def calendar_subscription(request: AuthedHttpRequest) -> HttpResponse:
     """Create, regenerate or revoke the personal feed URL."""
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     feed_url = request.build_absolute_uri(token.get_feed_url()) if token else ""
@@ -77,7 +78,7 @@ def calendar_subscription(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(can_read)
-def calendar_subscription_change(request: HttpRequest) -> HttpResponse:
+def calendar_subscription_change(request: AuthedHttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action in ("create", "regenerate"):
         calendar_token_issue(user=request.user)

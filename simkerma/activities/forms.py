@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse_lazy
@@ -103,9 +103,9 @@ class ActivityForm(forms.ModelForm):
         self.fields["pic"] = PersonChoiceField(
             queryset=people(), required=False, label=Activity._meta.get_field("pic").verbose_name
         )
-        self.fields["units"].queryset = Unit.objects.order_by("kind", "code")
-        self.fields["prodi"].queryset = Prodi.objects.order_by("code")
-        self.fields["partner_contact"].queryset = self._contacts()
+        cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = Unit.objects.order_by("kind", "code")
+        cast(forms.ModelMultipleChoiceField, self.fields["prodi"]).queryset = Prodi.objects.order_by("code")
+        cast(forms.ModelChoiceField, self.fields["partner_contact"]).queryset = self._contacts()
 
     def _agreement_pk(self) -> str:
         value = self.data.get("agreement") if self.is_bound else None
@@ -117,7 +117,7 @@ class ActivityForm(forms.ModelForm):
         pk = self._agreement_pk()
         if not pk.isdigit():
             return PartnerContact.objects.none()
-        return PartnerContact.objects.filter(partner__agreements=pk).select_related("partner").order_by("name")
+        return PartnerContact.objects.filter(partner__agreements__pk=pk).select_related("partner").order_by("name")
 
     def clean_code(self) -> str:
         code = "".join((self.cleaned_data.get("code") or "").split())
@@ -204,7 +204,8 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].label_from_instance = lambda u: u.code
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.label_from_instance = lambda u: u.code  # type: ignore[method-assign,assignment]
 
     def filter(self, qs: Any) -> Any:
         data = self.cleaned_data

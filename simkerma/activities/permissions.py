@@ -115,8 +115,9 @@ def order_refusal(current: str, to: str) -> str:
 
 
 ORDER = [S.RENCANA, S.DIKOORDINASIKAN, S.TERLAKSANA, S.DILAPORKAN, S.DIARSIPKAN]
-STATUS_INDEX = {status: index for index, status in enumerate(ORDER)}
-NEXT_STATUS = {status: ORDER[index + 1] for index, status in enumerate(ORDER[:-1])}
+# Keyed by str so that plain status values (ActivityStatus is a str enum) look up the same entries.
+STATUS_INDEX: dict[str, int] = {status: index for index, status in enumerate(ORDER)}
+NEXT_STATUS: dict[str, ActivityStatus] = {status: ORDER[index + 1] for index, status in enumerate(ORDER[:-1])}
 # Moves offered as buttons on the activity page; reporting and archiving happen through reports.
 BUTTON_MOVES = (S.DIKOORDINASIKAN, S.TERLAKSANA, S.BATAL)
 

@@ -17,6 +17,7 @@ from simkerma.activities.models import (
     FollowUpTask,
 )
 from simkerma.activities.permissions import can_complete_task, can_coordinate, order_refusal, transition_refusal
+from simkerma.core.history import change_reason
 
 S = ActivityStatus
 CODE_PATTERN = r"^K[0-9]{4}-[0-9]{5}$"
@@ -46,7 +47,7 @@ def activity_save(*, form: Any, user: Any, reason: str) -> Activity:
                     activity.code = activity_next_code(year=activity.start_date.year)
                 if activity.pk is None and getattr(user, "is_authenticated", False):
                     activity.created_by = user
-                activity._change_reason = reason  # type: ignore[attr-defined]
+                activity._change_reason = change_reason(reason)  # type: ignore[attr-defined]
                 activity.save()
                 form.save_m2m()
                 return activity
@@ -81,7 +82,7 @@ def activity_transition(*, activity: Activity, to: str, user: Any, reason: str =
         if to == S.BATAL:
             current.cancel_reason = reason
             update.append("cancel_reason")
-        current._change_reason = f"{S(to).label}: {reason}" if reason else str(S(to).label)  # type: ignore[attr-defined]
+        current._change_reason = change_reason(f"{S(to).label}: {reason}" if reason else S(to).label)  # type: ignore[attr-defined]
         current.save(update_fields=update)
     activity.status = current.status
     activity.cancel_reason = current.cancel_reason

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +36,7 @@ from simkerma.activities.services import activity_save, activity_transition, coo
 from simkerma.agreements.models import Agreement
 from simkerma.archive.permissions import can_file_reports, can_report_on
 from simkerma.core.history import timeline
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
@@ -62,7 +65,7 @@ def get_activity_for_user(request: HttpRequest, pk: int, *, write: bool = False)
 
 
 @require(can_read)
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     activities = Activity.objects.all()
     if form.is_valid():
@@ -95,7 +98,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     user = request.user
     coordinations = activity.coordinations.prefetch_related(
@@ -132,7 +135,7 @@ def _form_page(request: HttpRequest, instance: Activity, *, initial: dict | None
 
 
 @require(can_plan)
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthedHttpRequest) -> HttpResponse:
     """A new plan; ?agreement=<pk> (from an agreement's page) chooses the agreement."""
     initial: dict = {}
     pk = request.GET.get("agreement", "")
@@ -145,14 +148,14 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk, write=True)
     return _form_page(request, activity, reason=_("edited"))
 
 
 @require_POST
 @require(can_read)
-def activity_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_transition_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -171,7 +174,7 @@ def activity_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     entries = timeline(
         (Activity, activity.history.all()),
@@ -184,27 +187,29 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def pick_agreement(request: HttpRequest) -> HttpResponse:
+def pick_agreement(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: agreements matching the picker's search box (for unit roles: those naming their unit)."""
     query = request.GET.get("agreement__q", "").strip()
     results = []
     if query:
         agreements = Agreement.objects.search(query)
         if request.user.is_unit_scoped:
-            agreements = agreements.for_unit(request.user.unit_id)
+            # User.clean() gives every unit-scoped account a unit.
+            agreements = agreements.for_unit(cast(int, request.user.unit_id))
         results = list(agreements.order_by("-start_date", "pk")[:10])
     return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
 
 
 @require(can_read)
-def pick_reportable(request: HttpRequest) -> HttpResponse:
+def pick_reportable(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: carried-out activities to report on (for unit roles: those of their unit)."""
     query = request.GET.get("activities__q", "").strip()
     results = []
     if query:
         activities = Activity.objects.filter(status__in=[S.TERLAKSANA, S.DILAPORKAN]).search(query)
         if request.user.is_unit_scoped:
-            activities = activities.for_unit(request.user.unit_id)
+            # User.clean() gives every unit-scoped account a unit.
+            activities = activities.for_unit(cast(int, request.user.unit_id))
         results = list(activities.order_by("-start_date", "pk")[:10])
     return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
 
@@ -224,7 +229,7 @@ def get_record_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
 
 
 @require(can_coordinate)
-def coordination_create(request: HttpRequest, pk: int) -> HttpResponse:
+def coordination_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     if activity.status in (S.BATAL, S.DIARSIPKAN):
         raise PermissionDenied
@@ -244,7 +249,7 @@ def coordination_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def coordination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def coordination_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk)
     return render(
         request,
@@ -260,7 +265,7 @@ def coordination_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_coordinate)
-def coordination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coordination_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
     form = CoordinationForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +280,7 @@ def coordination_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_coordinate)
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     record = None
     record_pk = request.GET.get("record") or request.POST.get("record") or ""
@@ -291,7 +296,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(can_read)
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+def task_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(FollowUpTask.objects.select_related("activity"), pk=pk)
     if not can_complete_task(request.user, task):
         raise PermissionDenied
@@ -306,7 +311,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     """The user's follow-up tasks, open ones first and overdue ones marked; the team may see all open tasks."""
     show_all = request.GET.get("semua") == "1" and can_coordinate(request.user)
     tasks = FollowUpTask.objects.select_related("activity", "assignee", "record")

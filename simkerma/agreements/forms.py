@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -15,6 +15,9 @@ from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import PickerWidget
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInput(forms.DateInput):
@@ -71,9 +74,12 @@ class AgreementForm(forms.ModelForm):
         self.fields["parent"].widget = PickerWidget(
             search_url=str(reverse_lazy("agreements:pick_parent")), model=Agreement, multiple=False
         )
-        self.fields["parent"].queryset = Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA])
-        self.fields["units"].queryset = Unit.objects.order_by("kind", "code")
-        self.fields["prodi"].queryset = Prodi.objects.select_related("unit").order_by("code")
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent.queryset = Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA])
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        units.queryset = Unit.objects.order_by("kind", "code")
+        prodi = cast(forms.ModelMultipleChoiceField, self.fields["prodi"])
+        prodi.queryset = Prodi.objects.select_related("unit").order_by("code")
         self.fields["signed_scan"].widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
 
     def clean_number(self) -> str:
@@ -112,6 +118,7 @@ class AgreementForm(forms.ModelForm):
             return
         if parent.kind not in ALLOWED_PARENT_KINDS[kind]:
             allowed = ", ".join(str(Kind(k).label) for k in sorted(ALLOWED_PARENT_KINDS[kind]))
+            message: StrOrPromise
             if allowed:
                 message = _("A %(kind)s cannot hang under a %(parent)s; its parent must be: %(allowed)s.") % {
                     "kind": Kind(kind).label,
@@ -223,8 +230,10 @@ class AgreementFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].label_from_instance = lambda u: u.code
-        self.fields["prodi"].label_from_instance = lambda p: f"{p.code} {p.name}"
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.label_from_instance = lambda u: u.code  # type: ignore[method-assign,assignment]
+        prodi = cast(forms.ModelChoiceField, self.fields["prodi"])
+        prodi.label_from_instance = lambda p: f"{p.code} {p.name}"  # type: ignore[method-assign,assignment]
 
     def filter(self, qs: Any) -> Any:
         data = self.cleaned_data
@@ -244,7 +253,7 @@ class AgreementFilterForm(forms.Form):
             qs = qs.for_prodi(data["prodi"])
         if data.get("partner"):
             term = data["partner"].strip()
-            qs = qs.filter(partners__in=Partner.objects.search(term)).distinct()
+            qs = qs.for_partners(Partner.objects.search(term))
         if data.get("year"):
             qs = qs.in_year(data["year"])
         sort = data.get("sort") or "-start"

@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,15 +89,34 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
             Q(terminated_on__isnull=True) | Q(terminated_on__gt=dt.date(year, 1, 1))
         )
 
+    # Relations are filtered with EXISTS subqueries rather than joins, so no DISTINCT is needed and
+    # the database can stop at the first matching link.
     def for_unit(self, unit: Unit | int) -> AgreementQuerySet:
         unit_id = unit.pk if isinstance(unit, Unit) else unit
-        return self.filter(Q(units=unit_id) | Q(prodi__unit=unit_id)).distinct()
+        through_units = Agreement.units.through.objects.filter(agreement_id=OuterRef("pk"), unit_id=unit_id)
+        through_prodi = Agreement.prodi.through.objects.filter(agreement_id=OuterRef("pk"), prodi__unit_id=unit_id)
+        return self.filter(Exists(through_units) | Exists(through_prodi))
 
     def for_prodi(self, prodi: Prodi | int) -> AgreementQuerySet:
-        return self.filter(prodi=prodi).distinct()
+        prodi_id = prodi.pk if isinstance(prodi, Prodi) else prodi
+        return self.filter(
+            Exists(Agreement.prodi.through.objects.filter(agreement_id=OuterRef("pk"), prodi_id=prodi_id))
+        )
 
     def for_partner(self, partner: Partner | int) -> AgreementQuerySet:
-        return self.filter(partners=partner).distinct()
+        partner_id = partner.pk if isinstance(partner, Partner) else partner
+        return self.filter(
+            Exists(Agreement.partners.through.objects.filter(agreement_id=OuterRef("pk"), partner_id=partner_id))
+        )
+
+    def for_partners(self, partners: models.QuerySet[Partner]) -> AgreementQuerySet:
+        """Agreements with at least one of these partners.
+
+        An uncorrelated IN lets the database find the matching links once; an EXISTS holding the
+        partner search would run that search again for every agreement on SQLite.
+        """
+        links = Agreement.partners.through.objects.filter(partner_id__in=partners.values("pk"))
+        return self.filter(pk__in=links.values("agreement_id"))
 
     def with_field(self, field: str) -> AgreementQuerySet:
         return self.filter(fields__contains=field)
@@ -105,13 +124,13 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
     def search(self, query: str) -> AgreementQuerySet:
         qs = self
         for word in query.split():
-            qs = qs.filter(
-                Q(number__icontains=word)
-                | Q(partner_number__icontains=word)
-                | Q(title__icontains=word)
-                | Q(partners__name__icontains=word)
+            named = Agreement.partners.through.objects.filter(
+                agreement_id=OuterRef("pk"), partner__name__icontains=word
             )
-        return qs.distinct()
+            qs = qs.filter(
+                Q(number__icontains=word) | Q(partner_number__icontains=word) | Q(title__icontains=word) | Exists(named)
+            )
+        return qs
 
 
 class Agreement(TimeStampedModel):

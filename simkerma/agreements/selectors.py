@@ -30,7 +30,8 @@ def agreement_tree(agreement: Agreement) -> TreeNode:
     ordered = Agreement.objects.order_by("start_date", "number")
     grandchildren = Prefetch("children", queryset=ordered.prefetch_related(partners))
     children = Prefetch("children", queryset=ordered.prefetch_related(partners, grandchildren))
-    root = Agreement.objects.prefetch_related(partners, children).get(pk=root.pk)
+    # Through .all(): the type checker's copy of prefetch_related on the custom manager rejects Prefetch objects.
+    root = Agreement.objects.all().prefetch_related(partners, children).get(pk=root.pk)
     return TreeNode(
         root,
         [TreeNode(child, [TreeNode(grand) for grand in child.children.all()]) for child in root.children.all()],

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from simkerma.agreements.models import Agreement
 from simkerma.agreements.numbering import format_number, kind_code, next_sequence
+from simkerma.core.history import change_reason
 
 
 def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
@@ -19,15 +20,6 @@ def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
         )
     )
     return format_number(next_sequence(numbers, kind, on.year), kind, on)
-
-
-# django-simple-history stores a change reason in 100 characters; PostgreSQL refuses a longer one.
-CHANGE_REASON_MAX_LENGTH = 100
-
-
-def change_reason(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= CHANGE_REASON_MAX_LENGTH else text[: CHANGE_REASON_MAX_LENGTH - 1] + "…"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

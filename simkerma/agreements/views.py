@@ -21,6 +21,7 @@ from simkerma.agreements.services import (
     renewal_period,
 )
 from simkerma.core.history import timeline
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.partners.models import Partner
 
 PARTNERS_ONLY = Prefetch("partners", queryset=Partner.objects.only("pk", "name", "code"))
@@ -40,7 +41,7 @@ def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False
 
 
 @require(can_read)
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthedHttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
     agreements = Agreement.objects.all()
     agreements = form.filter(agreements) if form.is_valid() else agreements.order_by("-start_date", "pk")
@@ -52,7 +53,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     return render(
         request,
@@ -83,7 +84,7 @@ def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | Non
 
 
 @require(can_create_agreement)
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
     initial: dict = {}
     partner = request.GET.get("partner")
     if partner and partner.isdigit():
@@ -98,13 +99,13 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
     return _form_page(request, agreement, reason="edited")
 
 
 @require(can_create_agreement)
-def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     old = get_agreement_for_user(request, pk, write=True)
     start, end = renewal_period(old)
     initial = {
@@ -125,7 +126,7 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def agreement_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_terminate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
     form = TerminateForm(request.POST or None, agreement=agreement, initial={"terminated_on": today()})
     if request.method == "POST" and form.is_valid():
@@ -141,7 +142,7 @@ def agreement_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def agreement_scan(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_scan(request: AuthedHttpRequest, pk: int) -> FileResponse:
     agreement = get_agreement_for_user(request, pk)
     if not agreement.signed_scan:
         raise Http404
@@ -150,7 +151,7 @@ def agreement_scan(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require(can_read)
-def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     entries = timeline(
         (Agreement, agreement.history.all()),
@@ -164,7 +165,7 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def suggest_number(request: HttpRequest) -> HttpResponse:
+def suggest_number(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the next number in the office's scheme for the chosen kind and date."""
     kind = request.GET.get("kind", "")
     on = parse_date(request.GET.get("signed_on") or "") or parse_date(request.GET.get("start_date") or "") or today()
@@ -173,7 +174,7 @@ def suggest_number(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def pick_parent(request: HttpRequest) -> HttpResponse:
+def pick_parent(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("parent__q", "").strip()
     results = []
     if query:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -61,7 +61,8 @@ class ReportFileForm(ReportForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["activities"].queryset = Activity.objects.select_related("agreement").prefetch_related(
+        activities = cast(forms.ModelMultipleChoiceField, self.fields["activities"])
+        activities.queryset = Activity.objects.select_related("agreement").prefetch_related(
             "units", "prodi", "agreement__units", "agreement__prodi"
         )
         self.fields["activities"].widget = PickerWidget(

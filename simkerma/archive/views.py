@@ -35,6 +35,7 @@ from simkerma.archive.permissions import (
     can_write_report,
 )
 from simkerma.core.history import timeline
+from simkerma.core.http import AuthedHttpRequest
 
 R = CooperationReport.Status
 
@@ -55,7 +56,7 @@ def get_report_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
 
 
 @require(can_read)
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     reports = CooperationReport.objects.all()
     if form.is_valid():
@@ -88,7 +89,7 @@ def _evidence_forms(request: HttpRequest) -> Any:
 
 
 @require(can_file_reports)
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthedHttpRequest) -> HttpResponse:
     """File a report; ?activity=<pk> (repeatable) chooses the activities it reports on."""
     initial: dict[str, Any] = {}
     picked = [pk for pk in request.GET.getlist("activity") if pk.isdigit()]
@@ -107,7 +108,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     user = request.user
     writer = can_write_report(user, report)
@@ -132,7 +133,7 @@ def _locked(request: HttpRequest, report: CooperationReport) -> HttpResponse:
 
 
 @require(can_file_reports)
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk, write=True)
     if report.is_locked:
         return _locked(request, report)
@@ -154,7 +155,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(can_read)
-def report_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def report_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     if not can_archive(request.user):
         raise PermissionDenied
@@ -172,7 +173,7 @@ def report_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_file_reports)
-def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def report_correct(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     old = get_report_for_user(request, pk, write=True)
     if old.status != R.ARCHIVED:
         messages.error(request, _("Only the archived, current version of a report can be corrected."))
@@ -200,7 +201,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     filename = "".join(ch if ch.isalnum() else "-" for ch in report.identifier)
@@ -209,7 +210,7 @@ def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+def report_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     entries = timeline((CooperationReport, report.history.all()))
     return render(
@@ -218,7 +219,7 @@ def report_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(EvidenceFile.objects.select_related("report"), pk=pk)
     inline = evidence.content_type in ("image/jpeg", "image/png", "application/pdf")
     return FileResponse(
@@ -231,7 +232,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @require(can_file_reports)
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(EvidenceFile.objects.select_related("report"), pk=pk)
     report = get_report_for_user(request, evidence.report_id, write=True)
     try:
@@ -246,7 +247,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: AuthedHttpRequest) -> HttpResponse:
     """Records whose retention date has come, open disposal requests and the tombstones."""
     today = timezone.localdate()
     due = (
@@ -272,7 +273,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_request_disposal)
-def disposal_request(request: HttpRequest, pk: int) -> HttpResponse:
+def disposal_request(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     form = DisposalRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -288,7 +289,7 @@ def disposal_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def disposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def disposal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     disposal = get_object_or_404(DisposalRecord.objects.select_related("requested_by", "decided_by", "report"), pk=pk)
     form = DisposalDecisionForm(request.POST or None)
     if request.method == "POST":

@@ -5,6 +5,7 @@ with sample partners, agreements and one account per role. Every record is marke
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -142,8 +143,10 @@ def load_demo() -> list[tuple[str, str]]:
         users[username] = user
         logins.append((username, str(Role(role).label)))
     partners = {}
-    for code, name, kind, country, city, contact, position in PARTNERS:
-        partner = Partner.objects.create(code=code, name=name, kind=kind, country=country, city=city, is_demo=True)
+    for code, name, partner_kind, country, city, contact, position in PARTNERS:
+        partner = Partner.objects.create(
+            code=code, name=name, kind=partner_kind, country=country, city=city, is_demo=True
+        )
         PartnerContact.objects.create(
             partner=partner, name=contact, position=position, email=f"kontak.{code.lower()}@mitra.invalid"
         )
@@ -164,8 +167,8 @@ def _agreement(
     fields: list[str],
     level: str = Level.NASIONAL,
     parent: Agreement | None = None,
-    units: list[Unit] = (),
-    prodi: list[Prodi] = (),
+    units: Sequence[Unit] = (),
+    prodi: Sequence[Prodi] = (),
     scope: str = "",
 ) -> Agreement:
     end = dt.date(start.year + years, start.month, min(start.day, 28)) - dt.timedelta(days=1)

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,10 @@ SEPARATOR = ";"
 
 
 class ChoiceListField(models.CharField):
+    # For django-stubs: the model attribute takes a list of items as well as the stored string. The stubs
+    # declare CharField's as `str | int | Combinable`, which a subclass may not widen, hence the ignore.
+    _pyi_private_set_type: str | Iterable[str] | Combinable  # type: ignore[assignment]
+
     def __init__(self, *args: Any, item_choices: Iterable[tuple[str, Any]] = (), **kwargs: Any):
         self.item_choices = list(item_choices)
         kwargs.setdefault("max_length", 100)

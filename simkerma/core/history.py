@@ -13,6 +13,16 @@ from simple_history.models import DeletedObject
 from simple_history.utils import get_m2m_reverse_field_name
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+# django-simple-history keeps a change reason in 100 characters; PostgreSQL refuses a longer one.
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+def change_reason(text: object) -> str:
+    """A history change reason, on one line and cut to what the history table holds."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= CHANGE_REASON_MAX_LENGTH else line[: CHANGE_REASON_MAX_LENGTH - 1] + "…"
+
+
 # Change reasons written by the services, kept in the catalogue so the history page translates them.
 STORED_REASONS = (gettext_noop("created"), gettext_noop("edited"), gettext_noop("renewal"))
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "name_key"}

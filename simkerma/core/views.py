@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read
 from simkerma.agreements.models import Agreement, Status, today
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.models import Notice
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.selectors import home_panel
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     if not can_read(request.user):
         return render(request, "core/no_role.html", status=403)
     on = today()
@@ -33,7 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if request.user.is_unit_scoped:
         context["mine"] = (
-            Agreement.objects.for_unit(request.user.unit_id)
+            # User.clean() gives every unit-scoped account a unit.
+            Agreement.objects.for_unit(cast(int, request.user.unit_id))
             .valid_on(on)
             .prefetch_related("partners")
             .order_by("end_date", "pk")[:10]
@@ -42,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthedHttpRequest) -> HttpResponse:
     """The user's in-app notices (reminders, breach alerts), newest first; opening the page reads them."""
     if not can_read(request.user):
         return render(request, "core/no_role.html", status=403)

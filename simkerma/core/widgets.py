@@ -27,7 +27,8 @@ class PickerWidget(forms.Widget):
             return values
         return values[-1] if values else None
 
-    def format_value(self, value: Any) -> list[str]:
+    # Like Django's ChoiceWidget.format_value: a list of selected keys, not Widget's single string.
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
         if value in (None, "", []):
             return []
         values = value if isinstance(value, list | tuple | QuerySet) else [value]

@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.permissions import can_manage_org, can_read, require
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.forms import ProdiForm, UnitForm
 from simkerma.org.models import Prodi, Unit
 
 
 @require(can_read)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedHttpRequest) -> HttpResponse:
     units = Unit.objects.prefetch_related(Prefetch("prodi", queryset=Prodi.objects.order_by("code")))
     return render(
         request,
@@ -32,12 +33,12 @@ def _save(request: HttpRequest, form_class: type, instance: object, template: st
 
 
 @require(can_manage_org)
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
     return _save(request, UnitForm, unit, "org/unit_form.html")
 
 
 @require(can_manage_org)
-def prodi_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def prodi_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     prodi = get_object_or_404(Prodi, pk=pk) if pk else Prodi()
     return _save(request, ProdiForm, prodi, "org/prodi_form.html")

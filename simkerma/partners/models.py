@@ -21,13 +21,15 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
             return self
         qs = self
         for word in query.split():
+            # A contact's name matches through EXISTS, so partners are not repeated (no DISTINCT).
+            contact = PartnerContact.objects.filter(partner_id=models.OuterRef("pk"), name__icontains=word)
             qs = qs.filter(
                 models.Q(name__icontains=word)
                 | models.Q(code__icontains=word)
                 | models.Q(city__icontains=word)
-                | models.Q(contacts__name__icontains=word)
+                | models.Exists(contact)
             )
-        return qs.distinct()
+        return qs
 
 
 class Partner(TimeStampedModel):

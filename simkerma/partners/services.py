@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from simple_history.utils import update_change_reason
 
+from simkerma.core.history import change_reason
 from simkerma.partners.models import Partner, PartnerMerge
 
 CODE_PATTERN = re.compile(r"^M(\d+)$")
@@ -21,12 +22,6 @@ def partner_next_code() -> str:
         if (match := CODE_PATTERN.match(code))
     ]
     return f"M{(max(numbers, default=0) + 1):05d}"
-
-
-def _reason(text: str) -> str:
-    """A history change reason, cut to what the history table holds (100 characters)."""
-    limit = Partner.history.model._meta.get_field("history_change_reason").max_length
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def partner_save(*, form: Any, formset: Any, reason: str) -> Partner:
@@ -44,7 +39,7 @@ def partner_save(*, form: Any, formset: Any, reason: str) -> Partner:
             with transaction.atomic():
                 if automatic:
                     partner.code = partner_next_code()
-                partner._change_reason = _reason(reason)  # type: ignore[attr-defined]
+                partner._change_reason = change_reason(reason)  # type: ignore[attr-defined]
                 partner.save()
                 formset.instance = partner
                 formset.save()
@@ -95,17 +90,24 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
             changed = True
     if changed:
         target.save()
-        update_change_reason(target, _reason(f"merged from {source.code} {source.name}"))
-    source._change_reason = _reason(f"merged into {target.code} {target.name}")  # type: ignore[attr-defined]
+        update_change_reason(target, change_reason(f"merged from {source.code} {source.name}"))
+    source._change_reason = change_reason(f"merged into {target.code} {target.name}")  # type: ignore[attr-defined]
     source.delete()
     return merge
 
 
 def _move_relations(source: Partner, target: Partner) -> None:
     for relation in Partner._meta.related_objects:
-        if relation.related_model is PartnerMerge or relation.related_model._meta.model_name.startswith("historical"):
+        related_model = relation.related_model
+        # A reverse relation always points from a model class (never the lazy "self"), which has a model_name.
+        assert not isinstance(related_model, str)
+        model_name = related_model._meta.model_name
+        assert model_name is not None
+        if related_model is PartnerMerge or model_name.startswith("historical"):
             continue
         accessor = relation.get_accessor_name()
+        # Only hidden relations (related_name "+") lack an accessor, and none points at Partner.
+        assert accessor is not None
         if relation.many_to_many:
             # Through the related manager, so the history of each linked record sees the change.
             for obj in getattr(source, accessor).all():

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from simkerma.accounts.permissions import can_manage_partners, can_read, require
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.core.history import timeline
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.selectors import similar_partners
@@ -32,13 +34,21 @@ def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
 
 
 @require(can_read)
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     partners = Partner.objects.search(query)
     if kind in Partner.Kind.values:
         partners = partners.filter(kind=kind)
-    partners = partners.annotate(agreement_count=Count("agreements", distinct=True)).order_by("name", "pk")
+    # A correlated subquery counts agreements for the rows of the page only, not for every partner.
+    links = (
+        Agreement.partners.through.objects.filter(partner_id=OuterRef("pk"))
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("agreement_id"))
+        .values("n")  # type: ignore[misc]  # django-stubs does not see the annotation
+    )
+    partners = partners.annotate(agreement_count=Coalesce(Subquery(links), 0)).order_by("name", "pk")
     page = Paginator(partners, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
@@ -52,7 +62,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     agreements = Agreement.objects.filter(partners=partner).select_related("parent").order_by("-start_date", "number")
     return render(
@@ -92,17 +102,17 @@ def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
 
 
 @require(can_manage_partners)
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: AuthedHttpRequest) -> HttpResponse:
     return _save_partner(request, Partner())
 
 
 @require(can_manage_partners)
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _save_partner(request, get_partner_for_user(request, pk, write=True))
 
 
 @require(can_read)
-def partner_check_name(request: HttpRequest) -> HttpResponse:
+def partner_check_name(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: near-duplicates of the name being typed."""
     exclude = request.GET.get("exclude")
     similar = similar_partners(
@@ -112,7 +122,7 @@ def partner_check_name(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_manage_partners)
-def partner_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_merge_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     source = get_partner_for_user(request, pk, write=True)
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +142,7 @@ def partner_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     entries = timeline(
         (Partner, partner.history.all()),
@@ -146,7 +156,7 @@ def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def partner_pick(request: HttpRequest) -> HttpResponse:
+def partner_pick(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: partners matching the picker's search box."""
     query = request.GET.get("partners__q", "").strip()
     results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []

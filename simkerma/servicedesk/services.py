@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simkerma.agreements.services import agreement_save
+from simkerma.core.history import change_reason
 from simkerma.core.notices import notice_plan
 from simkerma.servicedesk.clocks import clocks_compute
 from simkerma.servicedesk.models import (
@@ -161,7 +162,7 @@ def service_request_update(*, request: ServiceRequest, user: Any, reason: str = 
         for column in (draft.due, draft.soon, draft.late):
             setattr(request, column, None)
         request.refresh_next_due()
-    request._change_reason = reason or _("edited")  # type: ignore[attr-defined]
+    request._change_reason = change_reason(reason or _("edited"))  # type: ignore[attr-defined]
     request.save()
     _drop_stale_breaches(request)
     return request

@@ -54,7 +54,7 @@ def test_it_lets_only_the_right_roles_make_each_move(request, activity, frm, to,
         log = ActivityTransition.objects.get(activity=activity)
         assert (log.from_status, log.to_status, log.user, log.reason) == (frm, to, user, reason)
         if to == S.BATAL:
-            assert activity.cancel_reason == reason
+            assert activity.cancel_reason == reason.strip()
     else:
         with pytest.raises(PermissionDenied):
             activity_transition(activity=activity, to=to, user=user, reason=reason)
@@ -171,3 +171,15 @@ def test_it_offers_only_the_moves_the_user_may_make(client_for, activity, staff,
 
 def test_it_refuses_a_get_on_the_transition_url(client_for, activity, kapokja):
     assert client_for(kapokja).get(reverse("activities:transition", args=[activity.pk])).status_code == 405
+
+
+def test_it_keeps_a_long_cancel_reason_whole_and_the_history_reason_within_its_column(activity, staff):
+    reason = "Mitra menunda seluruh program karena restrukturisasi. " * 40
+
+    activity_transition(activity=activity, to=S.BATAL, user=staff, reason=reason)
+
+    activity.refresh_from_db()
+    assert activity.cancel_reason == reason.strip()
+    recorded = activity.history.latest().history_change_reason
+    assert len(recorded) == 100
+    assert recorded.endswith("…")

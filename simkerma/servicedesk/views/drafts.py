@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from simkerma.agreements.forms import AgreementForm, SignatoryFormSet
 from simkerma.agreements.models import Agreement, Signatory
 from simkerma.agreements.services import agreement_suggest_number
 from simkerma.core.choices import Level
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.drafting import DOCX_MIME, draft_generate, draft_record_delivery, draft_send, draft_upload
 from simkerma.servicedesk.forms import DeliveryForm, DraftForm, DraftUploadForm, SendDraftForm
 from simkerma.servicedesk.models import DraftVersion, ServiceRequest, Stage
@@ -65,7 +66,7 @@ def draft_initial(service_request: ServiceRequest, user: Any) -> dict[str, Any]:
 
 
 @require(can_handle_requests)
-def draft_create(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     if not service_request.is_cooperation:
         raise PermissionDenied
@@ -78,7 +79,7 @@ def draft_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_handle_requests)
-def draft_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     if not service_request.is_cooperation:
         raise PermissionDenied
@@ -99,7 +100,7 @@ def draft_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def draft_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
+def draft_download(request: AuthedHttpRequest, pk: int, number: int) -> FileResponse:
     draft = get_draft_for_user(request, pk, number)
     return FileResponse(draft.file.open("rb"), as_attachment=True, filename=draft.filename, content_type=DOCX_MIME)
 
@@ -123,7 +124,7 @@ def _default_message(draft: DraftVersion, user: Any) -> str:
 
 
 @require(can_handle_requests)
-def draft_send_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def draft_send_view(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, number, write=True)
     form = SendDraftForm(
         request.POST or None,
@@ -146,7 +147,7 @@ def draft_send_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require(can_handle_requests)
-def draft_delivery_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def draft_delivery_view(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, number, write=True)
     delivery_form = DeliveryForm(request.POST or None, prefix="delivery")
     if request.method == "POST" and delivery_form.is_valid():
@@ -213,7 +214,7 @@ def _sign_initial(service_request: ServiceRequest) -> tuple[dict[str, Any], list
 
 
 @require(can_handle_requests)
-def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def request_sign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Confirm the signed agreement (number, dates, partners…): it is created and the request closes."""
     service_request = get_request_for_user(request, pk, write=True)
     problem = stage_change_problem(service_request, Stage.DITANDATANGANI, signing=True)

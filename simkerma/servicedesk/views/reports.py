@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read, require
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.forms import ReportForm
 from simkerma.servicedesk.reports import ServiceTimeReport, report_xlsx, service_time_report
 
@@ -23,13 +24,13 @@ def _report(request: HttpRequest) -> tuple[ReportForm, ServiceTimeReport | None]
 
 
 @require(can_read)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedHttpRequest) -> HttpResponse:
     form, result = _report(request)
     return render(request, "servicedesk/report.html", {"form": form, "report": result}, status=200 if result else 400)
 
 
 @require(can_read)
-def report_download(request: HttpRequest) -> HttpResponse:
+def report_download(request: AuthedHttpRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "servicedesk/report.html", {"form": form, "report": None}, status=400)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
 from simkerma.core.history import timeline
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.clocks import Calendars, clock_states
 from simkerma.servicedesk.forms import (
@@ -56,7 +57,7 @@ SIDE_LIST_SIZE = 50
 
 
 @require(can_read)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(queue_requests(), settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     soon = due_soon_requests(now)
@@ -77,7 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthedHttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     requests = ServiceRequest.objects.select_related("partner", "assigned_to").order_by("-received_at", "-pk")
     if form.is_valid():
@@ -102,7 +103,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_log_request)
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthedHttpRequest) -> HttpResponse:
     form = StaffRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         service_request = service_request_create(request=form.save(commit=False), user=request.user)
@@ -112,7 +113,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_handle_requests)
-def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def request_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     form = StaffRequestForm(request.POST or None, instance=service_request, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +182,7 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
 
 
 @require(can_read)
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk)
     return render(request, "servicedesk/request_detail.html", _detail_context(request, service_request))
 
@@ -219,7 +220,7 @@ def _moment_action(request: HttpRequest, pk: int, *, prefix: str, service: Any, 
 
 @require(can_handle_requests)
 @require_POST
-def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def request_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _moment_action(
         request, pk, prefix="respond", service=service_request_respond, done=_("The first response is recorded.")
     )
@@ -227,7 +228,7 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(can_handle_requests)
 @require_POST
-def request_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def request_follow_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _moment_action(
         request, pk, prefix="followup", service=service_request_follow_up, done=_("The follow-up is recorded.")
     )
@@ -235,7 +236,7 @@ def request_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(can_handle_requests)
 @require_POST
-def request_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def request_stage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     form = StageForm(request.POST, request_obj=service_request)
     if form.is_valid() and _apply(
@@ -256,7 +257,7 @@ def request_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(can_handle_requests)
 @require_POST
-def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def request_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     assignee: Any
     if request.POST.get("me"):
@@ -270,7 +271,7 @@ def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(can_handle_requests)
 @require_POST
-def breach_reason(request: HttpRequest, pk: int, breach_pk: int) -> HttpResponse:
+def breach_reason(request: AuthedHttpRequest, pk: int, breach_pk: int) -> HttpResponse:
     breach = get_breach_for_user(request, pk, breach_pk)
     form = BreachReasonForm(request.POST)
     if form.is_valid():
@@ -282,7 +283,7 @@ def breach_reason(request: HttpRequest, pk: int, breach_pk: int) -> HttpResponse
 
 
 @require(can_read)
-def request_history(request: HttpRequest, pk: int) -> HttpResponse:
+def request_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk)
     entries = timeline(
         (ServiceRequest, service_request.history.all()),
@@ -296,7 +297,7 @@ def request_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_log_request)
-def pick_partner(request: HttpRequest) -> HttpResponse:
+def pick_partner(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: partners matching the search box of the request form's partner picker."""
     query = request.GET.get("partner__q", "").strip()
     results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []

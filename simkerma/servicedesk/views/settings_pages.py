@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
 from simkerma.agreements.models import Kind as DocumentKind
+from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.worktime import calendar_from_settings, national_holidays_named
 from simkerma.servicedesk.drafting import DOCX_MIME, placeholder_docs, template_upload
 from simkerma.servicedesk.forms import WEEKDAYS, CalendarForm, TemplateUploadForm
@@ -22,7 +23,7 @@ from simkerma.servicedesk.starter_templates import starter_template_path
 
 
 @require(can_read)
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     current = CalendarVersion.objects.in_force(now)
     editable = can_manage_calendar(request.user)
@@ -59,7 +60,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 
 @require(can_manage_calendar)
 @require_POST
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(CalendarVersion, pk=pk)
     try:
         calendar_version_delete(version=version)
@@ -71,7 +72,7 @@ def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
-def templates_page(request: HttpRequest) -> HttpResponse:
+def templates_page(request: AuthedHttpRequest) -> HttpResponse:
     manage = can_manage_templates(request.user)
     form = TemplateUploadForm(request.POST or None, request.FILES or None) if manage else None
     if request.method == "POST":
@@ -103,7 +104,7 @@ def templates_page(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-def template_download(request: HttpRequest, pk: int) -> FileResponse:
+def template_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     template = get_object_or_404(DocumentTemplate, pk=pk)
     return FileResponse(
         template.file.open("rb"),
@@ -114,7 +115,7 @@ def template_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require(can_read)
-def starter_download(request: HttpRequest, kind: str) -> FileResponse:
+def starter_download(request: AuthedHttpRequest, kind: str) -> FileResponse:
     if kind not in DocumentKind.values:
         raise Http404
     path = starter_template_path(kind)
