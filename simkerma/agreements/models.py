@@ -112,11 +112,11 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
     def for_partners(self, partners: models.QuerySet[Partner]) -> AgreementQuerySet:
         """Agreements with at least one of these partners.
 
-        An uncorrelated IN lets the database find the matching links once; an EXISTS holding the
-        partner search would run that search again for every agreement on SQLite.
+        A join with DISTINCT measured fastest on PostgreSQL at 100,000 agreements (bench/): an
+        EXISTS holding the partner search reruns that search per agreement on SQLite, and an
+        uncorrelated IN doubled the time on PostgreSQL.
         """
-        links = Agreement.partners.through.objects.filter(partner_id__in=partners.values("pk"))
-        return self.filter(pk__in=links.values("agreement_id"))
+        return self.filter(partners__in=partners).distinct()
 
     def with_field(self, field: str) -> AgreementQuerySet:
         return self.filter(fields__contains=field)
