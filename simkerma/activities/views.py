@@ -23,7 +23,7 @@ from simkerma.activities.forms import (
     TaskForm,
     TransitionForm,
 )
-from simkerma.activities.models import Activity, ActivityStatus, CoordinationRecord, FollowUpTask
+from simkerma.activities.models import Activity, ActivityQuerySet, ActivityStatus, CoordinationRecord, FollowUpTask
 from simkerma.activities.permissions import (
     allowed_buttons,
     can_complete_task,
@@ -33,10 +33,11 @@ from simkerma.activities.permissions import (
     can_plan_under,
 )
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
-from simkerma.agreements.models import Agreement
+from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.archive.permissions import can_file_reports, can_report_on
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.widgets import render_picker_results
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
@@ -189,29 +190,29 @@ def activity_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_read)
 def pick_agreement(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: agreements matching the picker's search box (for unit roles: those naming their unit)."""
-    query = request.GET.get("agreement__q", "").strip()
-    results = []
-    if query:
+
+    def find(query: str) -> AgreementQuerySet:
         agreements = Agreement.objects.search(query)
         if request.user.is_unit_scoped:
             # User.clean() gives every unit-scoped account a unit.
             agreements = agreements.for_unit(cast(int, request.user.unit_id))
-        results = list(agreements.order_by("-start_date", "pk")[:10])
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+        return agreements.order_by("-start_date", "pk")
+
+    return render_picker_results(request, "agreement__q", find)
 
 
 @require(can_read)
 def pick_reportable(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: carried-out activities to report on (for unit roles: those of their unit)."""
-    query = request.GET.get("activities__q", "").strip()
-    results = []
-    if query:
+
+    def find(query: str) -> ActivityQuerySet:
         activities = Activity.objects.filter(status__in=[S.TERLAKSANA, S.DILAPORKAN]).search(query)
         if request.user.is_unit_scoped:
             # User.clean() gives every unit-scoped account a unit.
             activities = activities.for_unit(cast(int, request.user.unit_id))
-        results = list(activities.order_by("-start_date", "pk")[:10])
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+        return activities.order_by("-start_date", "pk")
+
+    return render_picker_results(request, "activities__q", find)
 
 
 # --- coordination and tasks -------------------------------------------------------------------

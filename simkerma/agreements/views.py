@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -22,6 +22,7 @@ from simkerma.agreements.services import (
 )
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
 
 PARTNERS_ONLY = Prefetch("partners", queryset=Partner.objects.only("pk", "name", "code"))
@@ -175,13 +176,8 @@ def suggest_number(request: AuthedHttpRequest) -> HttpResponse:
 
 @require(can_read)
 def pick_parent(request: AuthedHttpRequest) -> HttpResponse:
-    query = request.GET.get("parent__q", "").strip()
-    results = []
-    if query:
-        results = list(
-            Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA])
-            .filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(partners__name__icontains=query))
-            .distinct()
-            .order_by("-start_date")[:10]
-        )
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+    return render_picker_results(
+        request,
+        "parent__q",
+        lambda query: Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA]).search(query).order_by("-start_date"),
+    )

@@ -6,10 +6,13 @@ chosen ones, and an htmx search box fetches candidates as the user types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class PickerWidget(forms.Widget):
@@ -48,3 +51,14 @@ class PickerWidget(forms.Widget):
 
     def use_required_attribute(self, initial: Any) -> bool:
         return False
+
+
+# How many candidates a picker's search box offers at once.
+PICKER_RESULTS = 10
+
+
+def render_picker_results(request: HttpRequest, param: str, find: Callable[[str], QuerySet[Any]]) -> HttpResponse:
+    """htmx: the candidates for a picker's search box (`<field>__q`), or none for an empty box."""
+    query = request.GET.get(param, "").strip()
+    results = list(find(query)[:PICKER_RESULTS]) if query else []
+    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})

@@ -16,6 +16,7 @@ from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.widgets import render_picker_results
 from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.selectors import similar_partners
@@ -158,6 +159,4 @@ def partner_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_read)
 def partner_pick(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: partners matching the picker's search box."""
-    query = request.GET.get("partners__q", "").strip()
-    results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+    return render_picker_results(request, "partners__q", lambda query: Partner.objects.search(query).order_by("name"))

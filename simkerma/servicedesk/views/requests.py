@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from simkerma.accounts.permissions import can_read, require
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.clocks import Calendars, clock_states
 from simkerma.servicedesk.forms import (
@@ -299,9 +300,7 @@ def request_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_log_request)
 def pick_partner(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: partners matching the search box of the request form's partner picker."""
-    query = request.GET.get("partner__q", "").strip()
-    results = list(Partner.objects.search(query).order_by("name")[:10]) if query else []
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+    return render_picker_results(request, "partner__q", lambda query: Partner.objects.search(query).order_by("name"))
 
 
 def years_later(day: dt.date, years: int) -> dt.date:
