@@ -21,6 +21,7 @@ from simkerma.activities.models import (
 from simkerma.agreements.forms import DateInput
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
+from simkerma.core.search import SearchField
 from simkerma.core.widgets import PickerWidget
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
@@ -192,7 +193,7 @@ class TransitionForm(forms.Form):
 
 
 class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ActivityStatus.choices])
     field = forms.ChoiceField(label=_("Field"), required=False, choices=[("", _("All")), *Field.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices])

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.models import TimeStampedModel
+from simkerma.core.search import search_words
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
 
@@ -119,7 +120,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def search(self, query: str) -> ActivityQuerySet:
         qs = self
-        for word in query.split():
+        for word in search_words(query):
             qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word) | Q(agreement__number__icontains=word))
         return qs
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simkerma.agreements.models import ALLOWED_PARENT_KINDS, Agreement, Kind, Signatory, Status
 from simkerma.core.choices import Field, Level
+from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import PickerWidget
 from simkerma.org.models import Prodi, Unit
@@ -214,14 +215,14 @@ SORTS = {
 
 
 class AgreementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All")), *Level.choices])
     field = forms.ChoiceField(label=_("Field"), required=False, choices=[("", _("All")), *Field.choices])
     unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.order_by("code"))
     prodi = forms.ModelChoiceField(label=_("Study programme"), required=False, queryset=Prodi.objects.order_by("code"))
-    partner = forms.CharField(label=_("Partner"), required=False)
+    partner = SearchField(label=_("Partner"))
     year = forms.IntegerField(label=_("Year in force"), required=False, min_value=1990, max_value=2100)
     sort = forms.ChoiceField(
         required=False,

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from simkerma.core.choices import Field, Level
 from simkerma.core.fields import ChoiceListField
 from simkerma.core.models import TimeStampedModel
+from simkerma.core.search import search_words
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
@@ -123,7 +124,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 
     def search(self, query: str) -> AgreementQuerySet:
         qs = self
-        for word in query.split():
+        for word in search_words(query):
             named = Agreement.partners.through.objects.filter(
                 agreement_id=OuterRef("pk"), partner__name__icontains=word
             )

@@ -11,6 +11,7 @@ from simkerma.activities.models import Activity, ActivityStatus
 from simkerma.archive.models import CooperationReport, EvidenceFile
 from simkerma.archive.permissions import can_report_on
 from simkerma.archive.uploads import check_evidence, evidence_max_bytes
+from simkerma.core.search import SearchField, search_words
 from simkerma.core.widgets import PickerWidget
 
 REPORTABLE = [ActivityStatus.TERLAKSANA, ActivityStatus.DILAPORKAN]
@@ -138,7 +139,7 @@ class DisposalDecisionForm(forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *CooperationReport.Status.choices]
     )
@@ -146,7 +147,7 @@ class ReportFilterForm(forms.Form):
 
     def filter(self, qs: Any) -> Any:
         data = self.cleaned_data
-        for word in (data.get("q") or "").split():
+        for word in search_words(data.get("q") or ""):
             qs = qs.filter(Q(title__icontains=word) | Q(code__icontains=word) | Q(agreement__number__icontains=word))
         if data.get("status"):
             qs = qs.filter(status=data["status"])

@@ -14,6 +14,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from simkerma.core.search import search_problem
+
 
 class PickerWidget(forms.Widget):
     template_name = "widgets/picker.html"
@@ -60,5 +62,6 @@ PICKER_RESULTS = 10
 def render_picker_results(request: HttpRequest, param: str, find: Callable[[str], QuerySet[Any]]) -> HttpResponse:
     """htmx: the candidates for a picker's search box (`<field>__q`), or none for an empty box."""
     query = request.GET.get(param, "").strip()
-    results = list(find(query)[:PICKER_RESULTS]) if query else []
-    return render(request, "widgets/_picker_results.html", {"results": results, "query": query})
+    problem = search_problem(query)
+    results = list(find(query)[:PICKER_RESULTS]) if query and not problem else []
+    return render(request, "widgets/_picker_results.html", {"results": results, "query": query, "problem": problem})

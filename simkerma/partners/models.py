@@ -11,16 +11,14 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from simkerma.core.models import TimeStampedModel
+from simkerma.core.search import search_words
 from simkerma.partners.names import name_key
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def search(self, query: str) -> PartnerQuerySet:
-        query = query.strip()
-        if not query:
-            return self
         qs = self
-        for word in query.split():
+        for word in search_words(query):
             # A contact's name matches through EXISTS, so partners are not repeated (no DISTINCT).
             contact = PartnerContact.objects.filter(partner_id=models.OuterRef("pk"), name__icontains=word)
             qs = qs.filter(

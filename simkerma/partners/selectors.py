@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from simkerma.core.search import MAX_SEARCH_WORDS
 from simkerma.partners.models import Partner
 from simkerma.partners.names import name_key, similarity
 
@@ -20,10 +21,14 @@ class SimilarPartner:
 
 def similar_partners(name: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[SimilarPartner]:
     """Partners whose names are near-duplicates of `name`, best match first."""
+    # No partner's name is longer than its column; a longer text cannot be a near-duplicate's.
+    name = name[: Partner._meta.get_field("name").max_length]
     key = name_key(name)
     if not key:
         return []
     words = [word for word in key.split() if len(word) >= 3] or key.split()
+    # Each word is one more condition: the longest words say most about which organisation is meant.
+    words = sorted(set(words), key=lambda word: (-len(word), word))[:MAX_SEARCH_WORDS]
     condition = Q(name_key=key)
     for word in words:
         condition |= Q(name_key__contains=word)

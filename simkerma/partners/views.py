@@ -16,6 +16,7 @@ from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.search import search_problem
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
@@ -38,7 +39,8 @@ def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
 def partner_list(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    partners = Partner.objects.search(query)
+    problem = search_problem(query)
+    partners = Partner.objects.all() if problem else Partner.objects.search(query)
     if kind in Partner.Kind.values:
         partners = partners.filter(kind=kind)
     # A correlated subquery counts agreements for the rows of the page only, not for every partner.
@@ -54,6 +56,7 @@ def partner_list(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "page_obj": page,
         "query": query,
+        "search_problem": problem,
         "kind": kind,
         "kinds": Partner.Kind.choices,
         "can_edit": can_manage_partners(request.user),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.accounts.models import TEAM_ROLES, User
+from simkerma.core.search import SearchField
 from simkerma.core.validators import validate_phone
 from simkerma.core.widgets import PickerWidget
 from simkerma.partners.models import Partner
@@ -252,7 +253,7 @@ class AssignForm(forms.Form):
 
 
 class RequestFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All")), *Stage.choices])
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *RequestKind.choices])

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from simkerma.accounts.permissions import can_read, require
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.search import search_words
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.clocks import Calendars, clock_states
@@ -84,7 +85,7 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
     requests = ServiceRequest.objects.select_related("partner", "assigned_to").order_by("-received_at", "-pk")
     if form.is_valid():
         data = form.cleaned_data
-        for word in data.get("q", "").split():
+        for word in search_words(data.get("q", "")):
             requests = requests.filter(
                 Q(code__icontains=word)
                 | Q(subject__icontains=word)
