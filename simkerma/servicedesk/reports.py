@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from simkerma.core.xlsx import append_row
 from simkerma.servicedesk.models import CLOCK_BY_NAME, ClockName
 from simkerma.servicedesk.selectors import (
     SERVICE_TIME_KEYS,
@@ -107,9 +108,10 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
     summary = workbook.active
     summary.title = _("Compliance")[:31]
     header = [_("Period"), _("Service time"), _("Key"), _("Met"), _("Breached"), _("Pending"), _("Percent")]
-    summary.append(header)
+    append_row(summary, header)
     for row in report.totals + report.months:
-        summary.append(
+        append_row(
+            summary,
             [
                 row.period,
                 row.label,
@@ -118,10 +120,11 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
                 row.breached,
                 row.pending,
                 float(row.percent) if row.percent is not None else None,
-            ]
+            ],
         )
     sheet = workbook.create_sheet(_("Breaches")[:31])
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Request"),
             _("Subject"),
@@ -131,10 +134,11 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
             _("Detected at (WIB)"),
             _("Reason"),
             _("Reason given by"),
-        ]
+        ],
     )
     for breach in report.breaches:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 breach.code,
                 breach.subject,
@@ -144,7 +148,7 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
                 _local(breach.detected_at),
                 breach.reason,
                 breach.reason_by,
-            ]
+            ],
         )
     for worksheet in (summary, sheet):
         for cell in worksheet[1]:
