@@ -23,6 +23,8 @@ UNIT_ROLES = frozenset({Role.KOORDINATOR, Role.P3M})
 # Tim Kerjasama and the administrator manage the whole registry.
 TEAM_ROLES = frozenset({Role.STAF, Role.KAPOKJA, Role.ADMIN})
 READ_ONLY_ROLES = frozenset({Role.PIMPINAN, Role.AUDITOR})
+# Roles that write somewhere: only they can be given work (follow-up tasks) or complete it.
+WRITER_ROLES = TEAM_ROLES | UNIT_ROLES
 
 
 class User(AbstractUser):
@@ -84,3 +86,8 @@ class User(AbstractUser):
     @property
     def is_unit_scoped(self) -> bool:
         return self.has_role and self.role in UNIT_ROLES
+
+    @property
+    def is_writer(self) -> bool:
+        """Whether this account writes anywhere (the team, coordinators and P3M); pimpinan and auditors read."""
+        return self.has_role and self.role in WRITER_ROLES

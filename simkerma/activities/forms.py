@@ -16,6 +16,7 @@ from simkerma.activities.models import (
     ActivityStatus,
     CoordinationRecord,
     FollowUpTask,
+    assignable_people,
     validity_warning,
 )
 from simkerma.agreements.forms import DateInput
@@ -279,7 +280,9 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = PersonChoiceField(
-            queryset=people(), label=FollowUpTask._meta.get_field("assignee").verbose_name
+            queryset=assignable_people().order_by("first_name", "last_name", "username"),
+            label=FollowUpTask._meta.get_field("assignee").verbose_name,
+            help_text=_("Only people who may act on the task: the cooperation team, coordinators and P3M."),
         )
 
     def clean_due_date(self) -> dt.date:

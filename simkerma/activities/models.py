@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from simkerma.accounts.models import WRITER_ROLES, User
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.models import TimeStampedModel
@@ -374,6 +376,20 @@ class CoordinationRecord(TimeStampedModel):
         return self.ends_at or self.held_at + dt.timedelta(hours=1)
 
 
+def assignable_people() -> models.QuerySet[User]:
+    """Accounts a follow-up task may be given to: active, in a role that writes (not pimpinan or auditors)."""
+    return User.objects.filter(is_active=True, role__in=WRITER_ROLES)
+
+
+def assignee_refusal(user: Any) -> str:
+    """Why this account cannot be given a follow-up task; empty when it can."""
+    if getattr(user, "is_writer", False):
+        return ""
+    return _("Tasks go only to people who may act on them: %(name)s has a read-only role or no role.") % {
+        "name": user.get_full_name() or user.username
+    }
+
+
 class FollowUpTaskQuerySet(models.QuerySet["FollowUpTask"]):
     def open(self) -> FollowUpTaskQuerySet:
         return self.filter(done_at__isnull=True)
@@ -416,6 +432,12 @@ class FollowUpTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        problem = assignee_refusal(self.assignee) if self.assignee_id else ""
+        if problem:
+            raise ValidationError({"assignee": problem}, code="read_only_assignee")
 
     @property
     def is_done(self) -> bool:

@@ -61,7 +61,8 @@ def can_coordinate(user: Any) -> bool:
 
 
 def can_complete_task(user: Any, task: FollowUpTask) -> bool:
-    return _active(user) and (task.assignee_id == user.pk or user.is_team)
+    """The assignee or the team; a read-only role never completes a task, even one given to it earlier."""
+    return _active(user) and user.is_writer and (task.assignee_id == user.pk or user.is_team)
 
 
 def transition_refusal(user: Any, activity: Activity, to: str) -> str:

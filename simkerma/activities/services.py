@@ -15,6 +15,7 @@ from simkerma.activities.models import (
     CalendarToken,
     CoordinationRecord,
     FollowUpTask,
+    assignee_refusal,
 )
 from simkerma.activities.permissions import can_complete_task, can_coordinate, order_refusal, transition_refusal
 from simkerma.core.history import change_reason
@@ -111,6 +112,9 @@ def task_create(*, form: Any, activity: Activity, record: CoordinationRecord | N
     if not can_coordinate(user):
         raise PermissionDenied
     task: FollowUpTask = form.save(commit=False)
+    problem = assignee_refusal(task.assignee)
+    if problem:
+        raise ValidationError({"assignee": problem}, code="read_only_assignee")
     task.activity = activity
     task.record = record
     task.created_by = user
