@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +44,25 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.subject}"
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed by the first submission, with what it created."""
+
+    token = models.CharField(max_length=200, unique=True)
+    purpose = models.CharField(max_length=100)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.object_id}"
+
+    @property
+    def created_object(self) -> Any:
+        if self.content_type is None or self.object_id is None:
+            return None
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None
