@@ -81,6 +81,11 @@ class AgreementForm(forms.ModelForm):
         units.queryset = Unit.objects.order_by("kind", "code")
         prodi = cast(forms.ModelMultipleChoiceField, self.fields["prodi"])
         prodi.queryset = Prodi.objects.select_related("unit").order_by("code")
+        if user is not None and user.is_unit_scoped and self.instance.pk is not None:
+            units.help_text = _(
+                "You change the links of your own unit and its study programmes; links to other units stay "
+                "as they are, and only the cooperation team changes them."
+            )
         self.fields["signed_scan"].widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
 
     def clean_number(self) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from simkerma.agreements.models import Agreement
 from simkerma.agreements.numbering import format_number, kind_code, next_sequence
 from simkerma.core.history import change_reason
+from simkerma.org.models import Prodi, Unit
 
 
 def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
@@ -54,6 +56,11 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
     """
     # save(commit=False) applies the cleaned data and provides save_m2m() for after the row exists.
     agreement: Agreement = form.save(commit=False)
+    if agreement.pk is not None:
+        units, prodi = links_kept_for_other_units(
+            agreement=agreement, user=user, units=form.cleaned_data.get("units"), prodi=form.cleaned_data.get("prodi")
+        )
+        form.cleaned_data["units"], form.cleaned_data["prodi"] = units, prodi
     automatic = not form.cleaned_data.get("number")
     for attempt in range(3):
         try:
@@ -71,6 +78,27 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
             if not automatic or attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def links_kept_for_other_units(
+    *, agreement: Agreement, user: Any, units: Iterable[Unit] | None, prodi: Iterable[Prodi] | None
+) -> tuple[list[Unit], list[Prodi]]:
+    """The units and prodi an edit may leave on a saved agreement.
+
+    Only the cooperation team changes other units' links: a coordinator or P3M user changes the
+    links of their own unit and its prodi, and every link to another unit or its prodi stays as it
+    was, whatever they sent.
+    """
+    units, prodi = list(units or []), list(prodi or [])
+    if getattr(user, "is_team", False) or not getattr(user, "is_unit_scoped", False):
+        return units, prodi
+    own = user.unit_id
+    saved_units = Unit.objects.filter(agreements=agreement.pk).exclude(pk=own)
+    saved_prodi = Prodi.objects.filter(agreements=agreement.pk).exclude(unit_id=own)
+    return (
+        [u for u in units if u.pk == own] + list(saved_units),
+        [p for p in prodi if p.unit_id == own] + list(saved_prodi),
+    )
 
 
 def _save_with_one_record(agreement: Agreement, form: Any) -> None:
