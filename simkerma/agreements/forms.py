@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simkerma.agreements.models import ALLOWED_PARENT_KINDS, Agreement, Kind, Signatory, Status
 from simkerma.core.choices import Field, Level
+from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import PickerWidget
@@ -28,7 +29,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
+    submission_purpose = "agreements.agreement"
+
     class Meta:
         model = Agreement
         fields = [

@@ -10,14 +10,17 @@ from django.db import IntegrityError, transaction
 
 from simkerma.agreements.models import Agreement
 from simkerma.agreements.numbering import format_number, kind_code, next_sequence
+from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
 from simkerma.core.history import change_reason
 from simkerma.org.models import Prodi, Unit
+
+AGREEMENT_FORM = "agreements.agreement"
 
 
 def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
     marker = f"/{kind_code(kind)}.{settings.SIMKERMA_INSTITUTION_CODE}/"
     numbers = list(
-        Agreement.objects.filter(number__contains=marker, number__endswith=f"/{on.year}").values_list(
+        Agreement.objects.filter(number__icontains=marker, number__iendswith=f"/{on.year}").values_list(
             "number", flat=True
         )
     )
@@ -48,14 +51,21 @@ def number_date(agreement: Agreement) -> dt.date:
     return agreement.signed_on or agreement.start_date
 
 
-def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreement:
+@transaction.atomic
+def agreement_save(
+    *, form: Any, formset: Any, user: Any, reason: str, opened_version: str | None = None, token: str | None = None
+) -> Agreement:
     """Save an agreement form and its signatories as one transaction.
 
     An empty number gets the next one in the office's scheme; if another user took that number
-    a moment earlier, the next free one is tried.
+    a moment earlier, the next free one is tried. An edit opened on an older version that would
+    overwrite someone's change raises StaleEdit; a create whose form token was used raises
+    AlreadySubmitted.
     """
     # save(commit=False) applies the cleaned data and provides save_m2m() for after the row exists.
     agreement: Agreement = form.save(commit=False)
+    claim = submission_claim(token, purpose=AGREEMENT_FORM) if agreement.pk is None else None
+    ensure_current(instance=agreement, opened_version=opened_version, proposed=proposed_from_form(form))
     if agreement.pk is not None:
         units, prodi = links_kept_for_other_units(
             agreement=agreement, user=user, units=form.cleaned_data.get("units"), prodi=form.cleaned_data.get("prodi")
@@ -73,6 +83,7 @@ def agreement_save(*, form: Any, formset: Any, user: Any, reason: str) -> Agreem
                 _save_with_one_record(agreement, form)
                 formset.instance = agreement
                 formset.save()
+                submission_record(claim, agreement)
                 return agreement
         except IntegrityError:
             if not automatic or attempt == 2:

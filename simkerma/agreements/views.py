@@ -20,6 +20,7 @@ from simkerma.agreements.services import (
     agreement_terminate,
     renewal_period,
 )
+from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
@@ -75,12 +76,27 @@ def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | Non
         request.POST or None, request.FILES or None, instance=instance, initial=initial, user=request.user
     )
     formset = SignatoryFormSet(request.POST or None, instance=instance, prefix="signatories")
+    if request.method == "POST" and (done := form.replayed()) is not None:
+        return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        agreement = agreement_save(form=form, formset=formset, user=request.user, reason=reason)
-        messages.success(request, _("Agreement saved: %(number)s") % {"number": agreement.number})
-        for warning in form.warnings:
-            messages.warning(request, warning)
-        return redirect(agreement)
+        try:
+            agreement = agreement_save(
+                form=form,
+                formset=formset,
+                user=request.user,
+                reason=reason,
+                opened_version=form.opened_version,
+                token=form.submission_token,
+            )
+        except StaleEdit as error:
+            form.refuse_stale(error)
+        except AlreadySubmitted as error:
+            return already_submitted_response(request, error.obj)
+        else:
+            messages.success(request, _("Agreement saved: %(number)s") % {"number": agreement.number})
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect(agreement)
     return render(request, "agreements/agreement_form.html", {"form": form, "formset": formset, "agreement": instance})
 
 

@@ -279,14 +279,14 @@ class VersionedFormMixin(forms.BaseForm):
 class OneTimeTokenFormMixin(forms.BaseForm):
     """A create form with a one-time token, so the same submission creates only once."""
 
-    token_purpose = ""
+    submission_purpose = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is None or instance.pk is None:
             self.fields[TOKEN_FIELD] = forms.CharField(
-                required=False, widget=forms.HiddenInput, initial=token_issue(self.token_purpose)
+                required=False, widget=forms.HiddenInput, initial=token_issue(self.submission_purpose)
             )
 
     @property
@@ -297,13 +297,13 @@ class OneTimeTokenFormMixin(forms.BaseForm):
 
     def clean_form_token(self) -> str:
         token = self.cleaned_data.get(TOKEN_FIELD) or ""
-        if token and not token_is_valid(token, self.token_purpose):
+        if token and not token_is_valid(token, self.submission_purpose):
             self.data = self.data.copy()
-            self.data[self.add_prefix(TOKEN_FIELD)] = token_issue(self.token_purpose)
+            self.data[self.add_prefix(TOKEN_FIELD)] = token_issue(self.submission_purpose)
             self.add_error(None, gettext_lazy("This form has expired. Check the values and save again."))
             return ""
         return token
 
     def replayed(self) -> Any:
         """The object an earlier submission of this very form created, or None."""
-        return submitted_object(self.submission_token, self.token_purpose)
+        return submitted_object(self.submission_token, self.submission_purpose)
