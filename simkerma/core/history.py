@@ -62,10 +62,27 @@ def _display(model_field: Any, value: Any) -> str:
 
 
 def _display_deleted(value: DeletedObject) -> str:
-    return "–" if value.pk is None else f"{value.model._meta.verbose_name} #{value.pk}"
+    return "–" if value.pk is None else gone_label(value.model, value.pk)
+
+
+def gone_label(model: type[models.Model], pk: Any) -> str:
+    """How to show a related row that no longer exists (merged away, or deleted).
+
+    Its own history keeps what it was called, so the label is its last recorded name; a model
+    without history shows as its kind and number.
+    """
+    history = getattr(model, "history", None)
+    last = None
+    if history is not None and hasattr(history, "filter"):
+        last = history.filter(**{model._meta.pk.attname: pk}).order_by("-history_date", "-history_id").first()
+    if last is None:
+        return f"{model._meta.verbose_name} #{pk}"
+    return gettext("%(name)s (no longer exists)") % {"name": last.instance}
 
 
 def _display_m2m_item(model_field: Any, item: Any) -> str:
+    if isinstance(item, DeletedObject):
+        return _display_deleted(item)
     if isinstance(item, dict):
         target = model_field.related_model
         value = item.get(target._meta.model_name)
@@ -74,14 +91,20 @@ def _display_m2m_item(model_field: Any, item: Any) -> str:
         if not isinstance(value, int | str):  # already the object
             return str(value)
         obj = target._default_manager.filter(pk=value).first()
-        return str(obj) if obj else f"#{value}"
+        return str(obj) if obj else gone_label(target, value)
     return str(item)
 
 
 def _m2m_snapshot(record: Any, model_field: Any) -> list[Any]:
-    """The related objects a historical record saved for a many-to-many field."""
+    """The related objects a historical record saved for a many-to-many field; gone ones as DeletedObject."""
     target = get_m2m_reverse_field_name(model_field)
-    return [getattr(row, target) for row in getattr(record, model_field.name).all()]
+    items = []
+    for row in getattr(record, model_field.name).all():
+        try:
+            items.append(getattr(row, target))
+        except ObjectDoesNotExist:  # merged away or deleted since: the through row keeps its id
+            items.append(DeletedObject(model_field.related_model, getattr(row, f"{target}_id")))
+    return items
 
 
 def _value(record: Any, model_field: Any) -> Any:

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from simkerma.partners.models import Partner, PartnerContact, PartnerMerge
+from simkerma.partners.models import Partner, PartnerContact, PartnerMerge, delete_refusal
 
 
 class ContactInline(admin.TabularInline):
@@ -15,6 +18,12 @@ class PartnerAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "is_demo")
     search_fields = ("code", "name", "city")
     inlines = [ContactInline]
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """A partner named by agreements shows as protected, so the admin refuses to delete it and says why."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for partner in objs if (refusal := delete_refusal(partner))]
+        return to_delete, model_count, perms_needed, [*protected, *refusals]
 
 
 @admin.register(PartnerMerge)

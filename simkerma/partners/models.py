@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ProtectedError
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -28,6 +31,15 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
                 | models.Exists(contact)
             )
         return qs
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # Refused before the delete starts, so a caller's transaction stays usable.
+        for partner in self.filter(agreements__isnull=False).distinct()[:1]:
+            raise ProtectedError(delete_refusal(partner), set(partner.agreements.all()))  # type: ignore[attr-defined]
+        return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Partner(TimeStampedModel):
@@ -79,6 +91,12 @@ class Partner(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("partners:detail", args=[self.pk])
 
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        refusal = delete_refusal(self)
+        if refusal:  # before the delete starts, so a caller's transaction stays usable
+            raise ProtectedError(refusal, set(self.agreements.all()))  # type: ignore[attr-defined]
+        return super().delete(*args, **kwargs)
+
 
 class PartnerContact(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
@@ -114,3 +132,27 @@ class PartnerMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} → {self.target}"
+
+
+def delete_refusal(partner: Partner) -> str:
+    """Why this partner may not be deleted; empty when it may (it holds no agreement).
+
+    An agreement is institutional evidence: deleting its partner would drop the link and the
+    contacts with it. A duplicate is merged instead, which moves every link first.
+    """
+    numbers = list(partner.agreements.order_by("number").values_list("number", flat=True)[:6])  # type: ignore[attr-defined]
+    if not numbers:
+        return ""
+    shown = ", ".join(numbers[:5]) + (", …" if len(numbers) > 5 else "")
+    return str(
+        _("%(partner)s cannot be deleted: agreements name it (%(numbers)s). Merge a duplicate partner instead.")
+        % {"partner": partner, "numbers": shown}
+    )
+
+
+@receiver(pre_delete, sender=Partner, dispatch_uid="partners.refuse_delete_with_agreements")
+def refuse_delete_with_agreements(sender: type[Partner], instance: Partner, **kwargs: object) -> None:
+    """Hold on every path (admin, shell, queryset delete): a partner with agreements is never deleted."""
+    refusal = delete_refusal(instance)
+    if refusal:
+        raise ProtectedError(refusal, set(instance.agreements.all()))  # type: ignore[attr-defined]

@@ -85,16 +85,17 @@ def test_it_shows_related_objects_by_name_and_hides_timestamps():
 
 
 @pytest.mark.django_db
-def test_it_names_a_deleted_related_object_by_kind_and_id():
+def test_it_names_a_deleted_related_object_by_its_last_recorded_name():
     first, second = AgreementFactory(number="INDUK-1"), AgreementFactory(number="INDUK-2")
     agreement = AgreementFactory(parent=first)
     agreement.parent = second
     agreement.save()
-    first_pk = first.pk
+    first_name = str(first)
     first.delete()
     with translation.override("en"):
         entries = timeline((Agreement, agreement.history.all()))
-    assert by_label(entries[0]) == {"parent agreement": (f"agreement #{first_pk}", str(second))}
+    # Its own history keeps its name; a model without history would show as "agreement #<pk>".
+    assert by_label(entries[0]) == {"parent agreement": (f"{first_name} (no longer exists)", str(second))}
 
 
 @pytest.mark.django_db
