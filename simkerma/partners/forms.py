@@ -6,12 +6,13 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from simkerma.core.concurrency import VersionedFormMixin
 from simkerma.core.validators import validate_phone
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.selectors import SimilarPartner, similar_partners
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(VersionedFormMixin, forms.ModelForm):
     confirm_distinct = forms.BooleanField(
         label=_("I have checked the similar partners above: this is a different organisation."),
         required=False,

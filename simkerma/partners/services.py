@@ -3,10 +3,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from simkerma.core.concurrency import ensure_current, proposed_from_form
 from simkerma.core.history import change_reason
 from simkerma.partners.models import Partner, PartnerMerge
 
@@ -24,7 +27,7 @@ def partner_next_code() -> str:
     return f"M{(max(numbers, default=0) + 1):05d}"
 
 
-def partner_save(*, form: Any, formset: Any, reason: str) -> Partner:
+def partner_save(*, form: Any, formset: Any, reason: str, opened_version: str | None = None) -> Partner:
     """Save a valid partner form and its contacts formset as one transaction.
 
     An empty code takes the next M-number; if another user took that number a moment earlier,
@@ -37,6 +40,7 @@ def partner_save(*, form: Any, formset: Any, reason: str) -> Partner:
     for attempt in range(3):
         try:
             with transaction.atomic():
+                ensure_current(instance=partner, opened_version=opened_version, proposed=proposed_from_form(form))
                 if automatic:
                     partner.code = partner_next_code()
                 partner._change_reason = change_reason(reason)  # type: ignore[attr-defined]
@@ -62,6 +66,10 @@ def _snapshot(partner: Partner) -> dict[str, Any]:
     return data
 
 
+class MergeConflict(ValidationError):
+    """The merge lost a race: one of the two partners is already gone."""
+
+
 @transaction.atomic
 def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerge:
     """Fold a duplicate partner into another. Every link moves to the kept partner; nothing is lost.
@@ -71,8 +79,15 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
     """
     if source.pk == target.pk:
         raise ValueError("a partner cannot be merged into itself")
-    source = Partner.objects.select_for_update().get(pk=source.pk)
-    target = Partner.objects.select_for_update().get(pk=target.pk)
+    # Both rows locked in one fixed order (by pk), so two merges of the same pair never deadlock:
+    # the second waits for the first and then finds the duplicate gone.
+    locked = {p.pk: p for p in Partner.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    if source.pk not in locked or target.pk not in locked:
+        raise MergeConflict(
+            _("%(name)s was merged or removed by someone else a moment ago; nothing was changed.")
+            % {"name": (target if source.pk in locked else source).name}
+        )
+    source, target = locked[source.pk], locked[target.pk]
     merge = PartnerMerge.objects.create(
         target=target,
         source_code=source.code,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simkerma.accounts.permissions import can_manage_partners, can_read, require
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
+from simkerma.core.concurrency import StaleEdit
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.search import search_problem
@@ -21,7 +22,7 @@ from simkerma.core.widgets import render_picker_results
 from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.selectors import similar_partners
-from simkerma.partners.services import partner_merge, partner_save
+from simkerma.partners.services import MergeConflict, partner_merge, partner_save
 
 # The partner page shows its latest activities; the activity list has them all.
 PARTNER_ACTIVITIES_SHOWN = 20
@@ -92,7 +93,14 @@ def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
     formset = ContactFormSet(request.POST or None, instance=partner, prefix="contacts")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            saved = partner_save(form=form, formset=formset, reason="created" if creating else "edited")
+            saved = partner_save(
+                form=form,
+                formset=formset,
+                reason="created" if creating else "edited",
+                opened_version=form.opened_version,
+            )
+        except StaleEdit as error:
+            form.refuse_stale(error)
         except IntegrityError:
             form.add_error("code", _("This code is already used by another partner."))
         else:
@@ -131,7 +139,11 @@ def partner_merge_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target_code"]
-        partner_merge(source=source, target=target, user=request.user)
+        try:
+            partner_merge(source=source, target=target, user=request.user)
+        except MergeConflict as conflict:
+            messages.error(request, " ".join(conflict.messages))
+            return redirect(target if Partner.objects.filter(pk=target.pk).exists() else "partners:list")
         messages.success(
             request,
             _("%(source)s was merged into %(target)s. Its contacts and agreements now belong here.")
