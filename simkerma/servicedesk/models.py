@@ -165,7 +165,19 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class DiscardKind(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    INVALID = "invalid", _("Invalid request")
+
+
 class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
+    def counted(self) -> ServiceRequestQuerySet:
+        """Requests that count: every queue, breach and service-time figure leaves discarded ones out."""
+        return self.filter(discarded_at__isnull=True)
+
+    def discarded(self) -> ServiceRequestQuerySet:
+        return self.filter(discarded_at__isnull=False)
+
     def open_clock(self, clock: ClockColumns) -> ServiceRequestQuerySet:
         return self.filter(**{f"{clock.due}__isnull": False, f"{clock.done}__isnull": True})
 
@@ -264,6 +276,18 @@ class ServiceRequest(TimeStampedModel):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Discarded as spam or invalid by the team: kept and listed, but out of every count.
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True, db_index=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("discarded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    discard_kind = models.CharField(_("discarded as"), max_length=10, choices=DiscardKind.choices, blank=True)
+    discard_reason = models.TextField(_("reason for discarding"), blank=True)
 
     objects = ServiceRequestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["token"])
@@ -298,6 +322,10 @@ class ServiceRequest(TimeStampedModel):
     @property
     def is_final(self) -> bool:
         return self.stage in FINAL_STAGES
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.discarded_at is not None
 
     @property
     def scope_items(self) -> list[str]:
