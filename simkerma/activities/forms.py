@@ -22,6 +22,7 @@ from simkerma.activities.models import (
 from simkerma.agreements.forms import DateInput
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
+from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.search import SearchField
 from simkerma.core.widgets import PickerWidget
 from simkerma.org.models import Prodi, Unit
@@ -57,7 +58,9 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
+    submission_purpose = "activities.activity"
+
     class Meta:
         model = Activity
         fields = [
@@ -228,7 +231,9 @@ class ActivityFilterForm(forms.Form):
         return qs
 
 
-class CoordinationForm(forms.ModelForm):
+class CoordinationForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
+    submission_purpose = "activities.coordination"
+
     class Meta:
         model = CoordinationRecord
         fields = [
@@ -294,3 +299,9 @@ class TaskForm(forms.ModelForm):
 
 # Follow-up tasks entered together with a coordination record; untouched rows are skipped.
 CoordinationTaskFormSet = forms.formset_factory(TaskForm, extra=2, max_num=20, validate_max=True)
+
+
+class SingleTaskForm(OneTimeTokenFormMixin, TaskForm):
+    """A task added on its own page, sent once however often the form is posted."""
+
+    submission_purpose = "activities.task"

@@ -18,6 +18,7 @@ from simkerma.activities.models import (
     assignee_refusal,
 )
 from simkerma.activities.permissions import can_complete_task, can_coordinate, order_refusal, transition_refusal
+from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
 from simkerma.core.history import change_reason
 
 S = ActivityStatus
@@ -37,9 +38,18 @@ def activity_next_code(*, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
-def activity_save(*, form: Any, user: Any, reason: str) -> Activity:
-    """Save an activity form; an empty code takes the next one (retrying if someone took it first)."""
+@transaction.atomic
+def activity_save(
+    *, form: Any, user: Any, reason: str, opened_version: str | None = None, token: str | None = None
+) -> Activity:
+    """Save an activity form; an empty code takes the next one (retrying if someone took it first).
+
+    A stale edit that would overwrite someone's change raises StaleEdit; a create whose form token
+    was used raises AlreadySubmitted.
+    """
     activity: Activity = form.save(commit=False)
+    claim = submission_claim(token, purpose="activities.activity") if activity.pk is None else None
+    ensure_current(instance=activity, opened_version=opened_version, proposed=proposed_from_form(form))
     automatic = not form.cleaned_data.get("code")
     for attempt in range(3):
         try:
@@ -51,6 +61,7 @@ def activity_save(*, form: Any, user: Any, reason: str) -> Activity:
                 activity._change_reason = change_reason(reason)  # type: ignore[attr-defined]
                 activity.save()
                 form.save_m2m()
+                submission_record(claim, activity)
                 return activity
         except IntegrityError:
             if not automatic or attempt == 2:
@@ -91,11 +102,21 @@ def activity_transition(*, activity: Activity, to: str, user: Any, reason: str =
 
 
 @transaction.atomic
-def coordination_save(*, form: Any, tasks: Any, activity: Activity, user: Any) -> CoordinationRecord:
+def coordination_save(
+    *,
+    form: Any,
+    tasks: Any,
+    activity: Activity,
+    user: Any,
+    opened_version: str | None = None,
+    token: str | None = None,
+) -> CoordinationRecord:
     """Save a coordination record and the follow-up tasks entered with it (rows left empty are skipped)."""
     if not can_coordinate(user):
         raise PermissionDenied
     record: CoordinationRecord = form.save(commit=False)
+    claim = submission_claim(token, purpose="activities.coordination") if record.pk is None else None
+    ensure_current(instance=record, opened_version=opened_version, proposed=proposed_from_form(form))
     record.activity = activity
     if record.pk is None:
         record.created_by = user
@@ -104,13 +125,17 @@ def coordination_save(*, form: Any, tasks: Any, activity: Activity, user: Any) -
     for task_form in tasks or []:
         if task_form.has_changed() and getattr(task_form, "cleaned_data", None):
             task_create(form=task_form, activity=activity, record=record, user=user)
+    submission_record(claim, record)
     return record
 
 
 @transaction.atomic
-def task_create(*, form: Any, activity: Activity, record: CoordinationRecord | None, user: Any) -> FollowUpTask:
+def task_create(
+    *, form: Any, activity: Activity, record: CoordinationRecord | None, user: Any, token: str | None = None
+) -> FollowUpTask:
     if not can_coordinate(user):
         raise PermissionDenied
+    claim = submission_claim(token, purpose="activities.task")
     task: FollowUpTask = form.save(commit=False)
     problem = assignee_refusal(task.assignee)
     if problem:
@@ -119,6 +144,7 @@ def task_create(*, form: Any, activity: Activity, record: CoordinationRecord | N
     task.record = record
     task.created_by = user
     task.save()
+    submission_record(claim, task)
     return task
 
 

@@ -20,7 +20,7 @@ from simkerma.activities.forms import (
     ActivityForm,
     CoordinationForm,
     CoordinationTaskFormSet,
-    TaskForm,
+    SingleTaskForm,
     TransitionForm,
 )
 from simkerma.activities.models import Activity, ActivityQuerySet, ActivityStatus, CoordinationRecord, FollowUpTask
@@ -35,6 +35,7 @@ from simkerma.activities.permissions import (
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
 from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.archive.permissions import can_file_reports, can_report_on
+from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
@@ -126,12 +127,26 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(request: HttpRequest, instance: Activity, *, initial: dict | None = None, reason: str) -> HttpResponse:
     form = ActivityForm(request.POST or None, instance=instance, initial=initial, user=request.user)
+    if request.method == "POST" and (done := form.replayed()) is not None:
+        return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid():
-        activity = activity_save(form=form, user=request.user, reason=reason)
-        messages.success(request, _("Activity saved: %(code)s") % {"code": activity.code})
-        for warning in form.warnings:
-            messages.warning(request, warning)
-        return redirect(activity)
+        try:
+            activity = activity_save(
+                form=form,
+                user=request.user,
+                reason=reason,
+                opened_version=form.opened_version,
+                token=form.submission_token,
+            )
+        except StaleEdit as error:
+            form.refuse_stale(error)
+        except AlreadySubmitted as error:
+            return already_submitted_response(request, error.obj)
+        else:
+            messages.success(request, _("Activity saved: %(code)s") % {"code": activity.code})
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect(activity)
     return render(request, "activities/activity_form.html", {"form": form, "activity": instance})
 
 
@@ -238,8 +253,15 @@ def coordination_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)}
     )
     tasks = CoordinationTaskFormSet(request.POST or None, prefix="tasks")
+    if request.method == "POST" and (done := form.replayed()) is not None:
+        return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid() and tasks.is_valid():
-        record = coordination_save(form=form, tasks=tasks, activity=activity, user=request.user)
+        try:
+            record = coordination_save(
+                form=form, tasks=tasks, activity=activity, user=request.user, token=form.submission_token
+            )
+        except AlreadySubmitted as error:
+            return already_submitted_response(request, error.obj, activity)
         messages.success(request, _("Coordination recorded."))
         return redirect(record.activity)
     return render(
@@ -270,9 +292,15 @@ def coordination_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
     form = CoordinationForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        coordination_save(form=form, tasks=None, activity=record.activity, user=request.user)
-        messages.success(request, _("Coordination record saved."))
-        return redirect(record)
+        try:
+            coordination_save(
+                form=form, tasks=None, activity=record.activity, user=request.user, opened_version=form.opened_version
+            )
+        except StaleEdit as error:
+            form.refuse_stale(error)
+        else:
+            messages.success(request, _("Coordination record saved."))
+            return redirect(record)
     return render(
         request,
         "activities/coordination_form.html",
@@ -287,9 +315,16 @@ def task_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record_pk = request.GET.get("record") or request.POST.get("record") or ""
     if record_pk.isdigit():
         record = get_object_or_404(CoordinationRecord, pk=record_pk, activity=activity)
-    form = TaskForm(request.POST or None)
+    form = SingleTaskForm(request.POST or None)
+    if request.method == "POST" and form.replayed() is not None:
+        return already_submitted_response(request, None, record or activity)
     if request.method == "POST" and form.is_valid():
-        services.task_create(form=form, activity=activity, record=record, user=request.user)
+        try:
+            services.task_create(
+                form=form, activity=activity, record=record, user=request.user, token=form.submission_token
+            )
+        except AlreadySubmitted:
+            return already_submitted_response(request, None, record or activity)
         messages.success(request, _("Task added."))
         return redirect(record or activity)
     return render(request, "activities/task_form.html", {"form": form, "activity": activity, "record": record})

@@ -242,7 +242,7 @@ def submission_record(claim: Any, obj: models.Model) -> None:
     claim.save(update_fields=["content_type", "object_id"])
 
 
-def already_submitted_response(request: HttpRequest, obj: Any, fallback: str = "home") -> HttpResponse:
+def already_submitted_response(request: HttpRequest, obj: Any, fallback: Any = "home") -> HttpResponse:
     messages.info(request, _("This form was already sent; nothing was saved twice."))
     if obj is not None and hasattr(obj, "get_absolute_url"):
         return redirect(obj)
