@@ -53,7 +53,11 @@ def _message(breach: Breach) -> tuple[str, str]:
 
 def plan_breach_notices(now: dt.datetime) -> None:
     breaches_detect(now=now)
-    pending = list(Breach.objects.filter(notified_at__isnull=True).select_related("request").order_by("pk"))
+    pending = list(
+        Breach.objects.filter(notified_at__isnull=True, request__discarded_at__isnull=True)
+        .select_related("request")
+        .order_by("pk")
+    )
     if not pending:
         return
     recipients = list(User.objects.filter(role=Role.KAPOKJA, is_active=True).order_by("pk"))

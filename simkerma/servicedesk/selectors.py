@@ -54,7 +54,7 @@ def _counts_for_periods(periods: list[tuple[dt.datetime, dt.datetime]], now: dt.
             anywhere |= in_period
             for state, condition in _conditions(clock, now).items():
                 aggregates[f"p{index}_{clock.prefix}_{state}"] = Count("pk", filter=in_period & condition)
-    counts = ServiceRequest.objects.filter(anywhere).aggregate(**aggregates)
+    counts = ServiceRequest.objects.counted().filter(anywhere).aggregate(**aggregates)
     results = []
     for index in range(len(periods)):
         result = {}
@@ -100,7 +100,7 @@ def breaches_in(year: int, month: int | None = None) -> QuerySet[Breach]:
     """Breaches whose deadline falls in the period, with their reasons."""
     start, end = period_bounds(year, month)
     return (
-        Breach.objects.filter(deadline__gte=start, deadline__lt=end)
+        Breach.objects.filter(deadline__gte=start, deadline__lt=end, request__discarded_at__isnull=True)
         .select_related("request", "reason_by")
         .order_by("deadline", "pk")
     )
@@ -124,7 +124,7 @@ QUEUE_RELATED = ("partner", "assigned_to", "calendar_version")
 
 def queue_requests() -> QuerySet[ServiceRequest]:
     """Requests with a clock still running, the next deadline first."""
-    return ServiceRequest.objects.any_open().select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    return ServiceRequest.objects.counted().any_open().select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
 
 
 def queue_rows(requests: QuerySet[ServiceRequest] | list[ServiceRequest], *, now: dt.datetime) -> list[QueueRow]:
@@ -132,19 +132,23 @@ def queue_rows(requests: QuerySet[ServiceRequest] | list[ServiceRequest], *, now
 
 
 def due_soon_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.due_soon(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    return ServiceRequest.objects.counted().due_soon(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
 
 
 def overdue_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.overdue(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    return ServiceRequest.objects.counted().overdue(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
 
 
 def breaches_without_reason() -> QuerySet[Breach]:
-    return Breach.objects.filter(reason="").select_related("request").order_by("deadline", "pk")
+    return (
+        Breach.objects.filter(reason="", request__discarded_at__isnull=True)
+        .select_related("request")
+        .order_by("deadline", "pk")
+    )
 
 
 def _mine(user: Any) -> QuerySet[ServiceRequest]:
-    requests = ServiceRequest.objects.all()
+    requests = ServiceRequest.objects.counted()
     if user.is_team:
         return requests.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
     if user.is_unit_scoped:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from simkerma.servicedesk.models import (
     CalendarVersion,
     ClockColumns,
     ClockName,
+    DiscardKind,
     ServiceRequest,
     Stage,
     StageChange,
@@ -308,7 +309,8 @@ def breaches_detect(*, now: dt.datetime) -> int:
         late_open = Q(**{f"{clock.late}__lt": now, f"{clock.done}__isnull": True})
         stopped_late = Q(**{f"{clock.done}__gt": F(clock.late)})
         rows = (
-            ServiceRequest.objects.filter(late_open | stopped_late)
+            ServiceRequest.objects.counted()
+            .filter(late_open | stopped_late)
             .exclude(breaches__clock=clock.name)
             .values_list("pk", clock.due)
         )
@@ -345,3 +347,50 @@ def calendar_version_delete(*, version: CalendarVersion) -> None:
     if version.effective_from <= timezone.now() or version.requests.exists():
         raise ValidationError(_("A calendar that is or was in force is kept; add a new version instead."))
     version.delete()
+
+
+@transaction.atomic
+def service_request_discard(
+    *, request: ServiceRequest, kind: str, reason: str, user: Any, now: dt.datetime | None = None
+) -> ServiceRequest:
+    """Discard a request as spam or invalid: it leaves the queue, the breaches and the service-time
+    counts, and stays in the list of discarded requests with who discarded it, when and why."""
+    if not getattr(user, "is_team", False):
+        raise PermissionDenied(_("Only the cooperation team discards requests."))
+    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if current.is_discarded:
+        raise ValidationError(_("This request is discarded already."), code="discarded")
+    if kind not in DiscardKind.values:
+        raise ValidationError({"kind": _("Choose spam or invalid.")}, code="kind")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for discarding the request.")}, code="reason")
+    current.discarded_at = now or timezone.now()
+    current.discarded_by = user
+    current.discard_kind = kind
+    current.discard_reason = reason
+    current._change_reason = change_reason(f"{DiscardKind(kind).label}: {reason}")  # type: ignore[attr-defined]
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+@transaction.atomic
+def service_request_restore(*, request: ServiceRequest, reason: str, user: Any) -> ServiceRequest:
+    """Take back a discard made in error: the request counts again, and its history keeps both steps."""
+    if not getattr(user, "is_team", False):
+        raise PermissionDenied(_("Only the cooperation team discards requests."))
+    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if not current.is_discarded:
+        raise ValidationError(_("This request is not discarded."), code="not_discarded")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for restoring the request.")}, code="reason")
+    current.discarded_at = None
+    current.discarded_by = None
+    current.discard_kind = ""
+    current.discard_reason = ""
+    current._change_reason = change_reason(_("restored: %(reason)s") % {"reason": reason})  # type: ignore[attr-defined]
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    return current

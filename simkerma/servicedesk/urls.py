@@ -1,11 +1,12 @@
 from django.urls import path
 
-from simkerma.servicedesk.views import drafts, public, reports, requests, settings_pages
+from simkerma.servicedesk.views import discard, drafts, public, reports, requests, settings_pages
 
 app_name = "servicedesk"
 urlpatterns = [
     path("", requests.queue, name="queue"),
     path("semua/", requests.request_list, name="list"),
+    path("dibuang/", discard.discarded_list, name="discarded"),
     path("baru/", requests.request_create, name="create"),
     path("pilih-mitra/", requests.pick_partner, name="pick_partner"),
     path("ajukan/", public.public_form, name="public_form"),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("<int:pk>/penanggung-jawab/", requests.request_assign, name="assign"),
     path("<int:pk>/tandatangan/", drafts.request_sign, name="sign"),
     path("<int:pk>/riwayat/", requests.request_history, name="history"),
+    path("<int:pk>/buang/", discard.request_discard, name="discard"),
+    path("<int:pk>/pulihkan/", discard.request_restore, name="restore"),
     path("<int:pk>/pelanggaran/<int:breach_pk>/", requests.breach_reason, name="breach_reason"),
     path("<int:pk>/draf/", drafts.draft_create, name="draft_create"),
     path("<int:pk>/draf/unggah/", drafts.draft_upload_view, name="draft_upload"),

@@ -31,6 +31,7 @@ from simkerma.servicedesk.forms import (
     StaffRequestForm,
     StageForm,
 )
+from simkerma.servicedesk.forms.discard import DiscardForm, RestoreForm
 from simkerma.servicedesk.models import STAGE_ORDER, Breach, ServiceRequest, Stage
 from simkerma.servicedesk.permissions import (
     can_handle_requests,
@@ -72,7 +73,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "overdue_rows": queue_rows(list(overdue[:SIDE_LIST_SIZE]), now=now),
         "overdue_count": overdue.count(),
         "unexplained": list(breaches_without_reason()[:SIDE_LIST_SIZE]),
-        "in_progress_count": ServiceRequest.objects.in_progress().count(),
+        "in_progress_count": ServiceRequest.objects.counted().in_progress().count(),
         "now": now,
         "can_log": can_log_request(request.user),
     }
@@ -82,7 +83,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_read)
 def request_list(request: AuthedHttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    requests = ServiceRequest.objects.select_related("partner", "assigned_to").order_by("-received_at", "-pk")
+    requests = ServiceRequest.objects.counted().select_related("partner", "assigned_to").order_by("-received_at", "-pk")
     if form.is_valid():
         data = form.cleaned_data
         for word in search_words(data.get("q", "")):
@@ -179,6 +180,8 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
             "stage_form": forms.get("stage_form")
             or StageForm(request_obj=service_request, initial={"to_stage": next_stage}),
             "assign_form": AssignForm(initial={"assigned_to": service_request.assigned_to_id}),
+            "discard_form": DiscardForm(),
+            "restore_form": RestoreForm(),
         }
     return context
 
