@@ -11,6 +11,7 @@ from simkerma.activities.models import Activity, ActivityStatus
 from simkerma.archive.models import CooperationReport, EvidenceFile
 from simkerma.archive.permissions import can_report_on
 from simkerma.archive.uploads import check_evidence, evidence_max_bytes
+from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.search import SearchField, search_words
 from simkerma.core.widgets import PickerWidget
 
@@ -46,7 +47,7 @@ CONTENT_FIELDS = [
 ]
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedFormMixin, forms.ModelForm):
     """The report's content. Its activities are chosen when it is filed and fixed after that."""
 
     class Meta:
@@ -55,7 +56,9 @@ class ReportForm(forms.ModelForm):
         widgets = CONTENT_WIDGETS
 
 
-class ReportFileForm(ReportForm):
+class ReportFileForm(OneTimeTokenFormMixin, ReportForm):
+    submission_purpose = "archive.report"
+
     class Meta(ReportForm.Meta):
         fields = ["activities", *CONTENT_FIELDS]
 

@@ -25,6 +25,7 @@ from simkerma.archive.permissions import (
     can_write_report,
 )
 from simkerma.archive.uploads import check_evidence
+from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
 
 S = ActivityStatus
 R = CooperationReport.Status
@@ -105,8 +106,36 @@ def _remove_files_on_rollback(files: list[EvidenceFile]) -> None:
         evidence.file.storage.delete(evidence.file.name)
 
 
-def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any) -> CooperationReport:
-    """File a report on carried-out activities: saved as a draft, its activities move to dilaporkan."""
+def _refuse_reported(activities: list[Activity]) -> None:
+    """One report per activity; changing it later is an edit of the draft or a correction.
+
+    The activities' rows are locked first, so two filings for one activity cannot both pass.
+    """
+    pks = sorted(a.pk for a in activities)
+    list(Activity.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+    reported = (
+        Activity.objects.filter(pk__in=pks, reports__isnull=False)
+        .order_by("code")
+        .values_list("code", "reports__code")
+        .distinct()
+    )
+    if reported:
+        raise ValidationError(
+            {
+                "activities": _(
+                    "Already reported: %(list)s. Each activity has one report; edit its draft or file a correction."
+                )
+                % {"list": ", ".join(f"{activity} ({report})" for activity, report in reported)}
+            },
+            code="already_reported",
+        )
+
+
+def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any, token: str | None = None) -> CooperationReport:
+    """File a report on carried-out activities: saved as a draft, its activities move to dilaporkan.
+
+    An activity that already has a report is refused; a form token used before raises AlreadySubmitted.
+    """
     activities: list[Activity] = list(form.cleaned_data["activities"])
     if not can_report_on(user, activities):
         raise PermissionDenied
@@ -117,6 +146,8 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any) -> Coope
         stored: list[EvidenceFile] = []
         try:
             with transaction.atomic():
+                claim = submission_claim(token, purpose="archive.report")
+                _refuse_reported(activities)
                 report.code = report_next_code(year=timezone.localdate().year)
                 report._change_reason = _("filed")  # type: ignore[attr-defined]
                 report.save()
@@ -125,6 +156,7 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any) -> Coope
                 for activity in activities:
                     if activity.status == S.TERLAKSANA:
                         activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
+                submission_record(claim, report)
                 return report
         except IntegrityError:
             _remove_files_on_rollback(stored)
@@ -138,7 +170,12 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any) -> Coope
 
 
 def report_update(
-    *, report: CooperationReport, form: Any, evidence_forms: Iterable[Any], user: Any
+    *,
+    report: CooperationReport,
+    form: Any,
+    evidence_forms: Iterable[Any],
+    user: Any,
+    opened_version: str | None = None,
 ) -> CooperationReport:
     """Save changes to a draft report. An archived report is refused: it needs a correction."""
     stored: list[EvidenceFile] = []
@@ -149,6 +186,7 @@ def report_update(
                 raise ReportLocked(current)
             if not can_write_report(user, current):
                 raise PermissionDenied
+            ensure_current(instance=report, opened_version=opened_version, proposed=proposed_from_form(form))
             report._change_reason = _("edited")  # type: ignore[attr-defined]
             form.save()
             stored = _save_evidence(report, evidence_forms, user)

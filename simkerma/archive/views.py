@@ -34,6 +34,7 @@ from simkerma.archive.permissions import (
     can_request_disposal,
     can_write_report,
 )
+from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 
@@ -100,10 +101,20 @@ def report_create(request: AuthedHttpRequest) -> HttpResponse:
             initial["title"] = activities[0].title
     form = ReportFileForm(request.POST or None, initial=initial, user=request.user)
     evidence = _evidence_forms(request)
+    if request.method == "POST" and (done := form.replayed()) is not None:
+        return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid() and evidence.is_valid():
-        report = services.report_file(form=form, evidence_forms=evidence, user=request.user)
-        messages.success(request, _("Report filed: %(id)s") % {"id": report.identifier})
-        return redirect(report)
+        try:
+            report = services.report_file(
+                form=form, evidence_forms=evidence, user=request.user, token=form.submission_token
+            )
+        except AlreadySubmitted as error:
+            return already_submitted_response(request, error.obj)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Report filed: %(id)s") % {"id": report.identifier})
+            return redirect(report)
     return render(request, "archive/report_form.html", {"form": form, "evidence": evidence, "report": None})
 
 
@@ -141,11 +152,20 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence_forms(request)
     if request.method == "POST" and form.is_valid() and evidence.is_valid():
         try:
-            services.report_update(report=report, form=form, evidence_forms=evidence, user=request.user)
+            services.report_update(
+                report=report,
+                form=form,
+                evidence_forms=evidence,
+                user=request.user,
+                opened_version=form.opened_version,
+            )
         except services.ReportLocked:
             return _locked(request, report)
-        messages.success(request, _("Report saved."))
-        return redirect(report)
+        except StaleEdit as error:
+            form.refuse_stale(error)
+        else:
+            messages.success(request, _("Report saved."))
+            return redirect(report)
     return render(
         request,
         "archive/report_form.html",

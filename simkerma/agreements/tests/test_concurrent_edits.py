@@ -63,7 +63,10 @@ def test_a_refused_edit_saved_again_keeps_the_values_typed(staff, kapokja):
     first.post(url, edit_data(agreement, title="Judul dari Staf") | first_version)
     refused = second.post(url, edit_data(agreement, title="Judul dari Kapokja") | second_version)
     again = refused.context["form"]["opened_version"].value()
-    assert second.post(url, edit_data(agreement, title="Judul dari Kapokja") | {"opened_version": again}).status_code == 302
+    assert (
+        second.post(url, edit_data(agreement, title="Judul dari Kapokja") | {"opened_version": again}).status_code
+        == 302
+    )
     agreement.refresh_from_db()
     assert agreement.title == "Judul dari Kapokja"
 
