@@ -19,6 +19,7 @@ from simkerma.partners.names import name_key
 from simkerma.servicedesk.forms.common import DateTimeInput, not_future, now_minute
 from simkerma.servicedesk.models import (
     DRAFT_KINDS,
+    STAGE_ORDER,
     Channel,
     RequestKind,
     ServiceRequest,
@@ -212,6 +213,15 @@ class MomentForm(forms.Form):
         return not_future(self.cleaned_data["at"])
 
 
+def offered_stages(request_obj: ServiceRequest) -> list[tuple[str, str]]:
+    """The stages a request may move to from the stage form now: the next one, and rejection."""
+    if not request_obj.is_cooperation or request_obj.is_final or request_obj.stage not in STAGE_ORDER:
+        return []
+    following = STAGE_ORDER[STAGE_ORDER.index(request_obj.stage) + 1]
+    offered = [following] if following != Stage.DITANDATANGANI else []
+    return [(str(value), str(Stage(value).label)) for value in [*offered, Stage.DITOLAK]]
+
+
 class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
     note = forms.CharField(
@@ -224,9 +234,10 @@ class StageForm(forms.Form):
     def __init__(self, *args: Any, request_obj: ServiceRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request_obj = request_obj
-        cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
-            (value, label) for value, label in Stage.choices if value not in (Stage.DITERIMA, Stage.DITANDATANGANI)
-        ]
+        # The list offers only what may be chosen now: the next stage (signing has its own form) and
+        # rejection. Any stage still validates, so a stale or crafted choice gets the rule's own message.
+        field = cast(forms.ChoiceField, self.fields["to_stage"])
+        field.widget.choices = offered_stages(request_obj)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
