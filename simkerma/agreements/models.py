@@ -3,10 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,11 +137,21 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return qs
 
 
+# The code Django gives a unique field, so forms and the API treat the number alike on every path.
+NUMBER_TAKEN = "unique"
+
+
+def normalise_number(number: str) -> str:
+    """An institution number as stored: no surrounding spaces, single spaces inside."""
+    return " ".join((number or "").split())
+
+
 class Agreement(TimeStampedModel):
     """A cooperation agreement: MoU, MoA/PKS or IA."""
 
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
-    number = models.CharField(_("institution number"), max_length=100, unique=True)
+    # Unique regardless of case and surrounding spaces: see Meta.constraints.
+    number = models.CharField(_("institution number"), max_length=100, db_index=True)
     partner_number = models.CharField(_("partner's number"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=500)
     parent = models.ForeignKey(
@@ -189,11 +202,41 @@ class Agreement(TimeStampedModel):
         verbose_name_plural = _("agreements")
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="agreement_end_after_start"),
+            models.UniqueConstraint(
+                Lower(Trim("number")),
+                name="agreement_number_unique_ci",
+                violation_error_code=NUMBER_TAKEN,
+                violation_error_message=_("This number is already used by another agreement."),
+            ),
         ]
         indexes = [models.Index(fields=["kind", "start_date"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        self.number = normalise_number(self.number)
+        super().clean_fields(exclude)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # The number's constraint is on an expression, which Django reports for the whole form;
+        # the person typing the number should see it next to the number.
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [item for item in general if getattr(item, "code", None) == NUMBER_TAKEN]
+            rest = [item for item in general if getattr(item, "code", None) != NUMBER_TAKEN]
+            if taken:
+                errors.setdefault("number", []).extend(taken)
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.number = normalise_number(self.number)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", args=[self.pk])

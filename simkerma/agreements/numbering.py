@@ -20,7 +20,8 @@ def kind_code(kind: str) -> str:
 
 def number_pattern(kind: str, year: int) -> re.Pattern[str]:
     code = re.escape(f"{kind_code(kind)}.{settings.SIMKERMA_INSTITUTION_CODE}")
-    return re.compile(rf"^(\d+)/{code}/[IVX]+/{year}$")
+    # Numbers are unique regardless of case, so "005/mou.pl29/i/2026" takes 005 as well.
+    return re.compile(rf"^(\d+)/{code}/[IVX]+/{year}$", re.IGNORECASE)
 
 
 def format_number(sequence: int, kind: str, on: dt.date) -> str:
@@ -31,5 +32,5 @@ def format_number(sequence: int, kind: str, on: dt.date) -> str:
 
 def next_sequence(existing_numbers: list[str], kind: str, year: int) -> int:
     pattern = number_pattern(kind, year)
-    used = [int(match.group(1)) for number in existing_numbers if (match := pattern.match(number))]
+    used = [int(match.group(1)) for number in existing_numbers if (match := pattern.match(number.strip()))]
     return max(used, default=0) + 1
