@@ -78,8 +78,10 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
         self.fields["parent"].widget = PickerWidget(
             search_url=str(reverse_lazy("agreements:pick_parent")), model=Agreement, multiple=False
         )
+        # The picker offers only MoU and MoA; any agreement still validates here, so that an IA sent
+        # as a parent gets the rule ("its parent must be …") rather than a generic invalid choice.
         parent = cast(forms.ModelChoiceField, self.fields["parent"])
-        parent.queryset = Agreement.objects.filter(kind__in=[Kind.MOU, Kind.MOA])
+        parent.queryset = Agreement.objects.all()
         units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
         units.queryset = Unit.objects.order_by("kind", "code")
         prodi = cast(forms.ModelMultipleChoiceField, self.fields["prodi"])
