@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateError, meta, nodes
 
 from simkerma.agreements.models import Kind as DocumentKind
+from simkerma.core.concurrency import submission_claim, submission_record
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion, ServiceRequest
 from simkerma.servicedesk.services import moment_not_before, service_request_draft_delivered
 from simkerma.servicedesk.starter_templates import starter_template_path
@@ -323,13 +324,21 @@ def _next_number(request: ServiceRequest) -> int:
     return (request.drafts.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
-def _save_version(request: ServiceRequest, build: Any) -> DraftVersion:
-    """Create the next version; two people saving at once get consecutive numbers."""
+DRAFT_FORM = "servicedesk.draft"
+
+
+def _save_version(request: ServiceRequest, build: Any, token: str | None = None) -> DraftVersion:
+    """Create the next version; two people saving at once get consecutive numbers.
+
+    The same form sent twice (the same token) makes one version: AlreadySubmitted names it.
+    """
     for attempt in range(3):
         try:
             with transaction.atomic():
+                claim = submission_claim(token, purpose=DRAFT_FORM)
                 draft = build(_next_number(request))
                 draft.save()
+                submission_record(claim, draft)
                 return draft
         except IntegrityError:
             if attempt == 2:
@@ -337,7 +346,9 @@ def _save_version(request: ServiceRequest, build: Any) -> DraftVersion:
     raise AssertionError("unreachable")
 
 
-def draft_generate(*, request: ServiceRequest, values: dict[str, Any], user: Any) -> DraftVersion:
+def draft_generate(
+    *, request: ServiceRequest, values: dict[str, Any], user: Any, token: str | None = None
+) -> DraftVersion:
     """Fill the kind's template with the form's values and keep the result as the next version."""
     kind = values["document_kind"]
     content, template_name = _render_for(kind, build_context(request, values))
@@ -356,10 +367,12 @@ def draft_generate(*, request: ServiceRequest, values: dict[str, Any], user: Any
         draft.file.save(f"v{number}.docx", ContentFile(content), save=False)
         return draft
 
-    return _save_version(request, build)
+    return _save_version(request, build, token)
 
 
-def draft_upload(*, request: ServiceRequest, upload: Any, document_kind: str, note: str, user: Any) -> DraftVersion:
+def draft_upload(
+    *, request: ServiceRequest, upload: Any, document_kind: str, note: str, user: Any, token: str | None = None
+) -> DraftVersion:
     """Keep a draft edited outside Simkerma (e.g. after the partner's comments) as the next version."""
     latest = request.drafts.order_by("-number").first()
 
@@ -378,7 +391,7 @@ def draft_upload(*, request: ServiceRequest, upload: Any, document_kind: str, no
         draft.file.save(f"v{number}.docx", ContentFile(upload.read()), save=False)
         return draft
 
-    return _save_version(request, build)
+    return _save_version(request, build, token)
 
 
 def _mark_delivered(draft: DraftVersion, at: dt.datetime, to: str) -> None:

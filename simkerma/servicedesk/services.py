@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simkerma.agreements.services import agreement_save
+from simkerma.core.concurrency import ensure_current, submission_claim, submission_record
 from simkerma.core.history import change_reason
 from simkerma.core.notices import notice_plan
 from simkerma.servicedesk.clocks import clocks_compute
@@ -32,6 +34,7 @@ from simkerma.servicedesk.models import (
 )
 
 CODE_PATTERN = re.compile(r"^LYN-(\d{4})-(\d+)$")
+REQUEST_FORM = "servicedesk.request"
 
 
 def service_request_next_code(*, on: dt.date) -> str:
@@ -83,8 +86,12 @@ def _plan_receipt(request: ServiceRequest) -> None:
 
 
 @transaction.atomic
-def service_request_create(*, request: ServiceRequest, user: Any = None) -> ServiceRequest:
-    """Register a request (public form or staff intake): its code, clocks and first stage."""
+def service_request_create(*, request: ServiceRequest, user: Any = None, token: str | None = None) -> ServiceRequest:
+    """Register a request (public form or staff intake): its code, clocks and first stage.
+
+    A form token used before raises AlreadySubmitted, so a form sent twice registers one request.
+    """
+    claim = submission_claim(token, purpose=REQUEST_FORM)
     if getattr(user, "is_authenticated", False):
         request.logged_by = user
     clocks_compute(request)
@@ -98,6 +105,7 @@ def service_request_create(*, request: ServiceRequest, user: Any = None) -> Serv
         changed_at=timezone.now(),
         note=request.get_channel_display(),
     )
+    submission_record(claim, request)
     transaction.on_commit(lambda: _plan_receipt(request))
     return request
 
@@ -151,8 +159,20 @@ def _drop_stale_breaches(request: ServiceRequest) -> None:
 
 
 @transaction.atomic
-def service_request_update(*, request: ServiceRequest, user: Any, reason: str = "") -> ServiceRequest:
-    """Save edits to a request; deadlines follow its (possibly corrected) received time and kind."""
+def service_request_update(
+    *,
+    request: ServiceRequest,
+    user: Any,
+    reason: str = "",
+    opened_version: str | None = None,
+    proposed: Mapping[str, Any] | None = None,
+) -> ServiceRequest:
+    """Save edits to a request; deadlines follow its (possibly corrected) received time and kind.
+
+    `proposed` holds the values being set; when the request was saved by someone else since
+    `opened_version` and those values would overwrite their change, StaleEdit is raised.
+    """
+    ensure_current(instance=request, opened_version=opened_version, proposed=proposed or {})
     for clock in CLOCKS:
         if not request.clock_applies(clock):
             setattr(request, clock.done, None)

@@ -10,14 +10,17 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.agreements.models import Kind as DocumentKind
+from simkerma.core.concurrency import TOKEN_FIELD, OneTimeTokenFormMixin
 from simkerma.core.validators import validate_phone
 from simkerma.servicedesk.drafting import check_template, docx_readable
 from simkerma.servicedesk.forms.common import DateInput
 from simkerma.servicedesk.forms.requests import MomentForm
 
 
-class DraftForm(forms.Form):
+class DraftForm(OneTimeTokenFormMixin, forms.Form):
     """The values that fill a draft template; they are kept with each version."""
+
+    submission_purpose = "servicedesk.draft"
 
     document_kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     number = forms.CharField(
@@ -71,6 +74,7 @@ class DraftForm(forms.Form):
         return {
             key: (value.isoformat() if isinstance(value, dt.date) else value)
             for key, value in self.cleaned_data.items()
+            if key != TOKEN_FIELD
         }
 
 
@@ -86,7 +90,9 @@ def _check_size(upload: Any) -> None:
         raise forms.ValidationError(_("The file is too large."), code="too_large")
 
 
-class DraftUploadForm(forms.Form):
+class DraftUploadForm(OneTimeTokenFormMixin, forms.Form):
+    submission_purpose = "servicedesk.draft"
+
     document_kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("Draft (.docx)"), widget=forms.ClearableFileInput(attrs={"accept": DOCX_ACCEPT}))
     note = forms.CharField(label=_("What changed"), max_length=255, required=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.accounts.models import TEAM_ROLES, User
+from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.search import SearchField
 from simkerma.core.validators import validate_phone
 from simkerma.core.widgets import PickerWidget
@@ -55,8 +56,10 @@ class RequestFieldsMixin:
             cleaned["document_kind"] = ""
 
 
-class PublicRequestForm(RequestFieldsMixin, forms.ModelForm):
+class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelForm):
     """The form partners and staff fill in without an account."""
+
+    submission_purpose = "servicedesk.request"
 
     WHO_CHOICES = [
         ("mitra", _("A partner organisation (or one that wants to become one)")),
@@ -132,8 +135,10 @@ class PublicRequestForm(RequestFieldsMixin, forms.ModelForm):
         return request
 
 
-class StaffRequestForm(RequestFieldsMixin, forms.ModelForm):
+class StaffRequestForm(VersionedFormMixin, OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelForm):
     """A request that reached the office by e-mail, WhatsApp, phone, in person or by letter."""
+
+    submission_purpose = "servicedesk.request"
 
     class Meta:
         model = ServiceRequest

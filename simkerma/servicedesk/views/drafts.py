@@ -19,6 +19,7 @@ from simkerma.agreements.forms import AgreementForm, SignatoryFormSet
 from simkerma.agreements.models import Agreement, Signatory
 from simkerma.agreements.services import agreement_suggest_number
 from simkerma.core.choices import Level
+from simkerma.core.concurrency import AlreadySubmitted, already_submitted_response
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.drafting import DOCX_MIME, draft_generate, draft_record_delivery, draft_send, draft_upload
 from simkerma.servicedesk.forms import DeliveryForm, DraftForm, DraftUploadForm, SendDraftForm
@@ -71,8 +72,15 @@ def draft_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not service_request.is_cooperation:
         raise PermissionDenied
     form = DraftForm(request.POST or None, initial=draft_initial(service_request, request.user))
+    if request.method == "POST" and form.replayed() is not None:
+        return already_submitted_response(request, None, service_request)
     if request.method == "POST" and form.is_valid():
-        draft = draft_generate(request=service_request, values=form.values(), user=request.user)
+        try:
+            draft = draft_generate(
+                request=service_request, values=form.values(), user=request.user, token=form.submission_token
+            )
+        except AlreadySubmitted:
+            return already_submitted_response(request, None, service_request)
         messages.success(request, _("Draft version %(number)s is ready.") % {"number": draft.number})
         return redirect(service_request)
     return render(request, "servicedesk/draft_form.html", {"form": form, "service_request": service_request})
@@ -86,14 +94,20 @@ def draft_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = DraftUploadForm(
         request.POST or None, request.FILES or None, initial={"document_kind": service_request.document_kind or "mou"}
     )
+    if request.method == "POST" and form.replayed() is not None:
+        return already_submitted_response(request, None, service_request)
     if request.method == "POST" and form.is_valid():
-        draft = draft_upload(
-            request=service_request,
-            upload=form.cleaned_data["file"],
-            document_kind=form.cleaned_data["document_kind"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
+        try:
+            draft = draft_upload(
+                request=service_request,
+                upload=form.cleaned_data["file"],
+                document_kind=form.cleaned_data["document_kind"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+                token=form.submission_token,
+            )
+        except AlreadySubmitted:
+            return already_submitted_response(request, None, service_request)
         messages.success(request, _("Draft version %(number)s is kept.") % {"number": draft.number})
         return redirect(service_request)
     return render(request, "servicedesk/draft_upload.html", {"form": form, "service_request": service_request})

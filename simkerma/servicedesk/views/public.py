@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from simkerma.core.concurrency import AlreadySubmitted
 from simkerma.servicedesk.forms import PublicRequestForm
 from simkerma.servicedesk.models import ServiceRequest
 from simkerma.servicedesk.ratelimit import hit
@@ -46,8 +47,15 @@ def public_form(request: HttpRequest) -> HttpResponse:
         if form.is_bot:
             # Answer as if it worked, so the bot learns nothing; nothing is saved.
             return redirect("servicedesk:public_thanks")
+        if (done := form.replayed()) is not None:
+            return redirect("servicedesk:public_sent", token=done.token)
         if form.is_valid():
-            service_request = service_request_create(request=form.save(commit=False))
+            try:
+                service_request = service_request_create(request=form.save(commit=False), token=form.submission_token)
+            except AlreadySubmitted as error:
+                if error.obj is None:
+                    return redirect("servicedesk:public_thanks")
+                return redirect("servicedesk:public_sent", token=error.obj.token)
             return redirect("servicedesk:public_sent", token=service_request.token)
     else:
         if not _views_allowed(request):

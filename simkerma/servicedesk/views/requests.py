@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
+from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response, proposed_from_form
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.search import search_words
@@ -108,8 +109,15 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_log_request)
 def request_create(request: AuthedHttpRequest) -> HttpResponse:
     form = StaffRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and (done := form.replayed()) is not None:
+        return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid():
-        service_request = service_request_create(request=form.save(commit=False), user=request.user)
+        try:
+            service_request = service_request_create(
+                request=form.save(commit=False), user=request.user, token=form.submission_token
+            )
+        except AlreadySubmitted as error:
+            return already_submitted_response(request, error.obj)
         messages.success(request, _("Request %(code)s recorded.") % {"code": service_request.code})
         return redirect(service_request)
     return render(request, "servicedesk/request_form.html", {"form": form, "service_request": None})
@@ -120,9 +128,18 @@ def request_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
     form = StaffRequestForm(request.POST or None, instance=service_request, user=request.user)
     if request.method == "POST" and form.is_valid():
-        service_request_update(request=form.save(commit=False), user=request.user)
-        messages.success(request, _("Request %(code)s saved.") % {"code": service_request.code})
-        return redirect(service_request)
+        try:
+            service_request_update(
+                request=form.save(commit=False),
+                user=request.user,
+                opened_version=form.opened_version,
+                proposed=proposed_from_form(form),
+            )
+        except StaleEdit as error:
+            form.refuse_stale(error)
+        else:
+            messages.success(request, _("Request %(code)s saved.") % {"code": service_request.code})
+            return redirect(service_request)
     return render(request, "servicedesk/request_form.html", {"form": form, "service_request": service_request})
 
 
