@@ -12,7 +12,7 @@ from simkerma.agreements.models import Agreement
 from simkerma.agreements.tests.factories import AgreementFactory
 from simkerma.agreements.tests.helpers import agreement_data, edit_data
 from simkerma.core.models import SubmissionToken
-from simkerma.core.tests.concurrency import opened, token_for
+from simkerma.core.tests.concurrency import EXPIRED, STALE_HEADLINE, in_ui_language, opened, token_for
 from simkerma.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_it_refuses_the_second_of_two_edits_opened_on_the_same_version(staff, ka
     assert agreement.title == "Judul dari Staf"  # nothing reverted
     assert agreement.scope != "Lingkup dari Kapokja"  # nothing half-saved
     errors = " ".join(response.context["form"].non_field_errors())
-    assert "Someone else saved this record" in errors
+    assert in_ui_language(STALE_HEADLINE) in errors
     assert "“Judul awal”" in errors and "“Judul dari Staf”" in errors
     assert response.context["form"]["scope"].value() == "Lingkup dari Kapokja"  # what they typed is kept
 
@@ -93,5 +93,5 @@ def test_a_forged_token_is_refused_and_nothing_is_created(staff):
         reverse("agreements:create"), agreement_data(partners=[partner], title="Palsu") | {"form_token": "x:y"}
     )
     assert response.status_code == 200
-    assert "This form has expired" in " ".join(response.context["form"].non_field_errors())
+    assert in_ui_language(EXPIRED) in response.context["form"].non_field_errors()
     assert not Agreement.objects.filter(title="Palsu").exists()

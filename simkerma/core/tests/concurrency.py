@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from django.utils import translation
+
 from simkerma.core.concurrency import TOKEN_FIELD, VERSION_FIELD
 
 
@@ -32,3 +34,16 @@ def token_for(client: Any, url: str, *, prefix: str = "") -> dict[str, str]:
     assert response.status_code == 200
     name = f"{prefix}-{TOKEN_FIELD}" if prefix else TOKEN_FIELD
     return {name: hidden_value(response, name)}
+
+
+STALE_HEADLINE = (
+    "Someone else saved this record after you opened it. Your changes were not saved, so theirs "
+    "are not lost. Compare the values below; save again to keep yours."
+)
+EXPIRED = "This form has expired. Check the values and save again."
+
+
+def in_ui_language(message: str) -> str:
+    """A message as the pages show it by default (Indonesian)."""
+    with translation.override("id"):
+        return translation.gettext(message)

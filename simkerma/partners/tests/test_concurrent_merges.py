@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from simkerma.accounts.models import Role
 from simkerma.accounts.tests.factories import UserFactory
-from simkerma.core.tests.concurrency import opened
+from simkerma.core.tests.concurrency import in_ui_language, opened
 from simkerma.partners.models import Partner, PartnerMerge
 from simkerma.partners.services import MergeConflict, partner_merge
 from simkerma.partners.tests.factories import PartnerFactory
@@ -39,7 +39,8 @@ def test_the_second_of_two_merges_of_one_pair_gets_a_message_not_an_error(staff,
         response = second.post(url, {"target_code": "M00001"}, follow=True)
 
     assert response.status_code == 200
-    assert "merged or removed by someone else" in " ".join(str(m) for m in response.context["messages"])
+    told = in_ui_language("%(name)s was merged or removed by someone else a moment ago; nothing was changed.")
+    assert [str(m) for m in response.context["messages"]] == [told % {"name": source.name}]
     assert PartnerMerge.objects.count() == 1
     assert list(Partner.objects.values_list("code", flat=True)) == [target.code]
 
