@@ -76,14 +76,13 @@ def _raw(field: models.Field, value: Any) -> Any:
         return sorted(getattr(v, "pk", v) for v in (value or []))
     if field.is_relation:
         return getattr(value, "pk", value)
-    if (
-        isinstance(value, models.fields.files.FieldFile)
-        or (hasattr(value, "name")
+    if isinstance(value, models.fields.files.FieldFile) or (
+        hasattr(value, "name")
         and field.get_internal_type()
         in (
             "FileField",
             "ImageField",
-        ))
+        )
     ):
         return getattr(value, "name", value) or ""
     if isinstance(value, list | tuple):
@@ -252,6 +251,13 @@ def already_submitted_response(request: HttpRequest, obj: Any, fallback: Any = "
 # --- forms --------------------------------------------------------------------------------------
 
 
+def _with(data: Any, key: str, value: str) -> Any:
+    """The form's data (a QueryDict, immutable) with one value replaced."""
+    changed = data.copy()
+    changed[key] = value
+    return changed
+
+
 class VersionedFormMixin(forms.BaseForm):
     """An edit form that carries the version of the record it was opened on."""
 
@@ -271,8 +277,7 @@ class VersionedFormMixin(forms.BaseForm):
 
     def refuse_stale(self, error: StaleEdit) -> None:
         """Show the refusal and keep what was typed; saving again then means keeping these values."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix(VERSION_FIELD)] = error.current_version
+        self.data = _with(self.data, self.add_prefix(VERSION_FIELD), error.current_version)
         self.add_error(None, error)
 
 
@@ -298,8 +303,7 @@ class OneTimeTokenFormMixin(forms.BaseForm):
     def clean_form_token(self) -> str:
         token = self.cleaned_data.get(TOKEN_FIELD) or ""
         if token and not token_is_valid(token, self.submission_purpose):
-            self.data = self.data.copy()
-            self.data[self.add_prefix(TOKEN_FIELD)] = token_issue(self.submission_purpose)
+            self.data = _with(self.data, self.add_prefix(TOKEN_FIELD), token_issue(self.submission_purpose))
             self.add_error(None, gettext_lazy("This form has expired. Check the values and save again."))
             return ""
         return token

@@ -6,12 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from simkerma.activities.models import Activity, CoordinationRecord, FollowUpTask
+from simkerma.activities.models import Activity, ActivityStatus, CoordinationRecord, FollowUpTask
+from simkerma.activities.services import activity_transition
 from simkerma.activities.tests.factories import ActivityFactory, CoordinationRecordFactory
 from simkerma.activities.tests.test_coordination import coordination_data
 from simkerma.activities.tests.test_views import plan_data
 from simkerma.core.tests.concurrency import opened, token_for
 
+S = ActivityStatus
 pytestmark = pytest.mark.django_db
 
 
@@ -84,3 +86,17 @@ def test_the_second_of_two_coordination_edits_is_refused(kapokja, staff, agreeme
     record.refresh_from_db()
     assert record.decisions == "Keputusan Kapokja"
     assert "“Keputusan Kapokja”" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_an_edit_opened_before_a_status_change_still_saves_its_own_fields(staff, kapokja, agreement_if):
+    client = logged_in(staff)
+    client.post(reverse("activities:create"), plan_data(agreement_if, title="Kuliah tamu awal"))
+    activity = Activity.objects.get()
+    url = reverse("activities:edit", args=[activity.pk])
+    version = opened(client, url)
+    activity_transition(activity=activity, to=S.DIKOORDINASIKAN, user=kapokja)  # the Kapokja moves it on meanwhile
+
+    data = plan_data(agreement_if, title="Judul diperbaiki", code=activity.code) | version
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.title, activity.status) == ("Judul diperbaiki", S.DIKOORDINASIKAN)
