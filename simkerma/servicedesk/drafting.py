@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx import Document
 from docxtpl import DocxTemplate
-from jinja2 import Environment, TemplateError, meta, nodes
+from jinja2 import TemplateError, meta, nodes
 
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import submission_claim, submission_record
+from simkerma.core.ooxml import check_ooxml_package
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion, ServiceRequest
 from simkerma.servicedesk.services import moment_not_before, service_request_draft_delivered
 from simkerma.servicedesk.starter_templates import starter_template_path
+from simkerma.servicedesk.template_safety import DraftSandbox, refused_uses
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -217,15 +219,22 @@ def _template_xml(template: DocxTemplate) -> str:
     for uri in (template.HEADER_URI, template.FOOTER_URI):
         for _key, part in template.get_headers_footers(uri):
             xml += template.patch_xml(template.get_part_xml(part))
+    properties = template.docx.core_properties
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        xml += getattr(properties, name) or ""  # docxtpl fills these too
+    for part in template.docx.part.package.parts:
+        if part.content_type.endswith(".footnotes+xml"):
+            xml += template.patch_xml(part.blob.decode("utf-8"))
     return xml
 
 
 def docx_readable(upload: IO[bytes]) -> bool:
     upload.seek(0)
-    try:
-        if not zipfile.is_zipfile(upload):
-            return False
+    if not zipfile.is_zipfile(upload):
         upload.seek(0)
+        return False
+    check_ooxml_package(upload)  # a zip bomb is refused with its own message
+    try:
         Document(io.BytesIO(upload.read()))
     except Exception:  # python-docx raises many kinds of errors for files that are not .docx
         return False
@@ -239,21 +248,24 @@ def check_template(upload: IO[bytes]) -> TemplateCheck:
     upload.seek(0)
     if not zipfile.is_zipfile(upload):
         return TemplateCheck([], _("This file is not a Word document (.docx)."))
-    upload.seek(0)
+    try:
+        check_ooxml_package(upload)
+    except ValidationError as error:
+        return TemplateCheck([], " ".join(error.messages))
     content = upload.read()
     upload.seek(0)
     try:
         xml = _template_xml(DocxTemplate(io.BytesIO(content)))
     except Exception:  # python-docx raises many kinds of errors for files that are not .docx
         return TemplateCheck([], _("This file is not a Word document (.docx) that can be read."))
-    environment = Environment(autoescape=True)
+    environment = DraftSandbox()
     try:
         tree = environment.parse(xml)
         environment.from_string(xml)  # also catches unknown filters and tests
     except TemplateError as error:
         message = getattr(error, "message", None) or str(error)
         return TemplateCheck([], _("The template's placeholders cannot be read: %(error)s") % {"error": message})
-    unknown = _unknown_placeholders(tree)
+    unknown = sorted(set(_unknown_placeholders(tree)) | set(refused_uses(tree, PLACEHOLDERS)))
     if unknown:
         return TemplateCheck(unknown)
     try:
@@ -306,7 +318,7 @@ def active_template(kind: str) -> DocumentTemplate | None:
 
 def render_docx(source: IO[bytes] | str, context: dict[str, Any]) -> bytes:
     template = DocxTemplate(source)
-    template.render(context, autoescape=True)
+    template.render(context, jinja_env=DraftSandbox(), autoescape=True)
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()
@@ -351,7 +363,12 @@ def draft_generate(
 ) -> DraftVersion:
     """Fill the kind's template with the form's values and keep the result as the next version."""
     kind = values["document_kind"]
-    content, template_name = _render_for(kind, build_context(request, values))
+    try:
+        content, template_name = _render_for(kind, build_context(request, values))
+    except TemplateError as error:  # a template refused by the sandbox (e.g. one uploaded before its checks)
+        raise ValidationError(
+            _("The template cannot be filled: %(error)s") % {"error": error}, code="template"
+        ) from error
     stored = {key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in values.items()}
 
     def build(number: int) -> DraftVersion:
