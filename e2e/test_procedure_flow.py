@@ -33,7 +33,8 @@ from simkerma.org.tests.factories import ProdiFactory, UnitFactory
 from simkerma.partners.tests.factories import PartnerFactory
 
 PASSWORD = "correct-horse-battery-42"
-START = dt.date(2026, 12, 10)
+# In the past, so that the activity may be marked as carried out (not before its start date).
+START = dt.date(2026, 11, 10)
 TITLE = "Kuliah tamu keamanan siber industri galangan"
 
 

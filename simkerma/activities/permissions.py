@@ -12,8 +12,11 @@ The administrator may do anything the team may.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.models import Role
@@ -123,5 +126,32 @@ NEXT_STATUS: dict[str, ActivityStatus] = {status: ORDER[index + 1] for index, st
 BUTTON_MOVES = (S.DIKOORDINASIKAN, S.TERLAKSANA, S.BATAL)
 
 
-def allowed_buttons(user: Any, activity: Activity) -> list[str]:
-    return [to for to in BUTTON_MOVES if not transition_refusal(user, activity, to)]
+def timing_refusal(activity: Activity, to: str, today: dt.date | None = None) -> str:
+    """Why the calendar does not allow this move yet; empty when it does.
+
+    An activity is carried out on or after its start date: marking it terlaksana earlier would
+    count it in the KPIs before it happened.
+    """
+    today = today or timezone.localdate()
+    if to == S.TERLAKSANA and activity.start_date > today:
+        return _("This activity starts on %(date)s; it can be marked as carried out from that day on.") % {
+            "date": date_format(activity.start_date)
+        }
+    return ""
+
+
+def allowed_buttons(user: Any, activity: Activity, today: dt.date | None = None) -> list[str]:
+    return [
+        to
+        for to in BUTTON_MOVES
+        if not transition_refusal(user, activity, to) and not timing_refusal(activity, to, today)
+    ]
+
+
+def held_moves(user: Any, activity: Activity, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Moves this user could make but not yet, each with the reason, shown instead of a button."""
+    return [
+        (to, reason)
+        for to in BUTTON_MOVES
+        if not transition_refusal(user, activity, to) and (reason := timing_refusal(activity, to, today))
+    ]

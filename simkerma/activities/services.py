@@ -17,7 +17,13 @@ from simkerma.activities.models import (
     FollowUpTask,
     assignee_refusal,
 )
-from simkerma.activities.permissions import can_complete_task, can_coordinate, order_refusal, transition_refusal
+from simkerma.activities.permissions import (
+    can_complete_task,
+    can_coordinate,
+    order_refusal,
+    timing_refusal,
+    transition_refusal,
+)
 from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
 from simkerma.core.history import change_reason
 
@@ -84,6 +90,9 @@ def activity_transition(*, activity: Activity, to: str, user: Any, reason: str =
         refusal = transition_refusal(user, current, to)
         if refusal:
             raise PermissionDenied(refusal)
+        too_early = timing_refusal(current, to)
+        if too_early:
+            raise ValidationError(too_early, code="too_early")
         if to == S.BATAL and not reason:
             raise ValidationError({"reason": _("Give the reason for cancelling.")}, code="reason")
         ActivityTransition.objects.create(

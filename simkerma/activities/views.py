@@ -31,6 +31,7 @@ from simkerma.activities.permissions import (
     can_edit_activity,
     can_plan,
     can_plan_under,
+    held_moves,
 )
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
 from simkerma.agreements.models import Agreement, AgreementQuerySet
@@ -115,6 +116,7 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "reports": activity.reports.order_by("-created_at", "-pk"),
         "transitions": activity.transitions.select_related("user"),
         "buttons": allowed_buttons(user, activity),
+        "held_moves": held_moves(user, activity),
         "can_edit": can_edit_activity(user, activity),
         "can_coordinate": can_coordinate(user),
         "can_report": activity.status in (S.TERLAKSANA, S.DILAPORKAN)

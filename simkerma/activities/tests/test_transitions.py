@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,9 +37,13 @@ MOVES = [
 CASES = [(frm, to, role, role in allowed) for frm, to, allowed in MOVES for role in ROLES]
 
 
+# Started already: an activity is carried out on or after its start date (test_carried_out_timing.py).
+STARTED = dt.date(2026, 3, 2)
+
+
 @pytest.fixture
 def activity(agreement_if):
-    return ActivityFactory(agreement=agreement_if)
+    return ActivityFactory(agreement=agreement_if, start_date=STARTED)
 
 
 @pytest.mark.parametrize(("frm", "to", "role", "allowed"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
@@ -105,7 +111,7 @@ def test_it_needs_a_reason_to_cancel(activity, staff):
 
 
 def test_it_lets_p3m_carry_out_an_activity_that_names_p3m(agreement_mb, p3m_user, p3m_unit, coordinator):
-    activity = ActivityFactory(agreement=agreement_mb, units=[p3m_unit], status=S.DIKOORDINASIKAN)
+    activity = ActivityFactory(agreement=agreement_mb, units=[p3m_unit], status=S.DIKOORDINASIKAN, start_date=STARTED)
 
     # The activity names P3M; the agreement (MB) names neither IF nor any of its prodi.
     with pytest.raises(PermissionDenied):
