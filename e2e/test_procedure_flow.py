@@ -194,6 +194,8 @@ def test_it_runs_the_procedure_from_plan_to_archived_report(page: Page, transact
     assert activity.status == "dilaporkan"
 
     page.locator("#archive-report").click()
+    expect(page.locator("#archive-warning")).to_be_visible()  # archiving cannot be undone: confirm first
+    page.locator("#confirm-archive").click()
     expect(page.locator("#report-status")).to_have_attribute("data-status", "archived")
     expect(page.locator("#led-badge")).to_be_visible()
     report.refresh_from_db()

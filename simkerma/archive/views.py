@@ -25,7 +25,7 @@ from simkerma.archive.forms import (
     ReportFilterForm,
     ReportForm,
 )
-from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile
+from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile, add_years, retention_years
 from simkerma.archive.pdf import report_pdf
 from simkerma.archive.permissions import (
     can_archive,
@@ -173,12 +173,19 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require(can_read)
 def report_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Archiving cannot be undone, so it takes a confirmation: GET (or a POST without it) shows what will happen."""
     report = get_report_for_user(request, pk)
     if not can_archive(request.user):
         raise PermissionDenied
+    if report.is_locked:
+        messages.error(request, _("This report is archived already."))
+        return redirect(report)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        keep_until = add_years(timezone.localdate(), retention_years("report"))
+        context = {"report": report, "keep_until": keep_until, "activities": report.activities.all()}
+        return render(request, "archive/report_archive_confirm.html", context)
     try:
         report = services.report_archive(report=report, user=request.user)
     except ValidationError as error:
@@ -245,7 +252,7 @@ def evidence_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         as_attachment=not inline,
     )
 

@@ -47,7 +47,7 @@ def content(report: CooperationReport, **changes) -> dict:
 
 @time_machine.travel(ARCHIVED_ON, tick=False)
 def test_it_archives_a_report_as_led_data_kept_five_years_and_archives_its_activities(client_for, staff, report):
-    response = client_for(staff).post(reverse("archive:report_archive", args=[report.pk]))
+    response = client_for(staff).post(reverse("archive:report_archive", args=[report.pk]), {"confirm": "1"})
 
     assert response.status_code == 302
     report.refresh_from_db()
@@ -74,7 +74,8 @@ def test_it_adds_years_to_the_29th_of_february():
 
 @pytest.mark.parametrize("role", ["coordinator", "p3m_user", "pimpinan", "auditor", "outsider"])
 def test_it_lets_only_the_team_archive(request, client_for, role, report):
-    response = client_for(request.getfixturevalue(role)).post(reverse("archive:report_archive", args=[report.pk]))
+    url = reverse("archive:report_archive", args=[report.pk])
+    response = client_for(request.getfixturevalue(role)).post(url, {"confirm": "1"})
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.status == R.DRAFT
