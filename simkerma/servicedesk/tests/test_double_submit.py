@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import time_machine
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from simkerma.core.concurrency import AlreadySubmitted, token_issue
 from simkerma.core.tests.concurrency import opened, token_for
 from simkerma.servicedesk.models import DraftVersion, ServiceRequest
+from simkerma.servicedesk.services import REQUEST_FORM, service_request_create
+from simkerma.servicedesk.tests.factories import ServiceRequestFactory
 from simkerma.servicedesk.tests.helpers import public_data, staff_data, wib
 from simkerma.servicedesk.tests.test_drafts import docx_upload, draft_data, draft_request  # noqa: F401 (fixture)
 
@@ -80,3 +86,31 @@ def test_the_second_of_two_request_edits_is_refused_and_reverts_nothing(staff, k
     errors = " ".join(response.context["form"].non_field_errors())
     assert "“Subjek awal”" in errors and "“Subjek dari Staf”" in errors
     assert response.context["form"]["message"].value() == "Pesan Kapokja"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_with_one_token_at_the_same_moment_register_one():
+    token = token_issue(REQUEST_FORM)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        try:
+            start.wait()
+            service_request_create(request=ServiceRequestFactory.build(code=""), token=token)
+            outcomes.append("created")
+        except AlreadySubmitted as error:
+            outcomes.append("replay" if error.obj is not None else "replay without object")
+        except Exception as error:  # any other error is the failure being tested
+            outcomes.append(f"error: {error!r}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["created", "replay"]
+    assert ServiceRequest.objects.count() == 1
