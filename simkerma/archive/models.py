@@ -188,6 +188,12 @@ class EvidenceFile(models.Model):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
+    @property
+    def download_name(self) -> str:
+        """The uploader's name with the extension of the checked content: report.docm is served as report.docx."""
+        stem = PurePath(self.original_name).stem or "file"
+        return f"{stem}.{EXTENSIONS.get(self.content_type, 'bin')}"
+
 
 class DisposalRecord(models.Model):
     """A request to dispose of an archived record and, once approved, its tombstone."""

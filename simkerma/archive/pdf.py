@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import Image
 
 from simkerma.archive.models import CooperationReport, EvidenceFile
+from simkerma.archive.uploads import max_pixels
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 4 * 1024 * 1024
+PHOTO_EDGE = 1200  # pixels on the long side: sharp at the printed size, small to render
+
+
+def _downscaled(handle: Any) -> bytes | None:
+    """A JPEG no larger than PHOTO_EDGE, or None for an image too large (or broken) to decode."""
+    try:
+        with Image.open(handle) as image:
+            if image.width * image.height > max_pixels():
+                return None  # stored before uploads were bounded: never decoded
+            image.draft("RGB", (PHOTO_EDGE, PHOTO_EDGE))  # JPEG decodes at a reduced scale
+            image.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
+            output = io.BytesIO()
+            image.convert("RGB").save(output, format="JPEG", quality=85)
+            return output.getvalue()
+    except Exception:  # Pillow raises many kinds of errors for broken images
+        return None
 
 
 def _photo_sources(report: CooperationReport) -> list[dict[str, Any]]:
@@ -21,8 +40,11 @@ def _photo_sources(report: CooperationReport) -> list[dict[str, Any]]:
     evidence = report.evidence.filter(content_type__in=["image/jpeg", "image/png"], size__lte=MAX_PHOTO_BYTES)
     for item in evidence.order_by("uploaded_at", "pk")[:MAX_PHOTOS]:
         with item.file.open("rb") as handle:
-            data = base64.b64encode(handle.read()).decode("ascii")
-        photos.append({"src": f"data:{item.content_type};base64,{data}", "name": item.original_name})
+            content = _downscaled(handle)
+        if content is None:
+            continue
+        data = base64.b64encode(content).decode("ascii")
+        photos.append({"src": f"data:image/jpeg;base64,{data}", "name": item.original_name})
     return photos
 
 
