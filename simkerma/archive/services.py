@@ -92,13 +92,45 @@ def evidence_add(*, report: CooperationReport, upload: UploadedFile, kind: str, 
     return evidence
 
 
-def _save_evidence(report: CooperationReport, evidence_forms: Iterable[Any], user: Any) -> list[EvidenceFile]:
-    saved = []
-    for form in evidence_forms:
-        data = getattr(form, "cleaned_data", None) or {}
-        if data.get("file"):
-            saved.append(evidence_add(report=report, upload=data["file"], kind=data["kind"], user=user))
-    return saved
+def evidence_stage(*, evidence_forms: Iterable[Any], user: Any) -> list[EvidenceFile]:
+    """Check and write the new files before any transaction begins.
+
+    Parsing a PDF or unpacking an Office file takes time, and writing a file more: neither may
+    happen while SQLite's write lock is held. The rows are saved later, inside the transaction;
+    if it fails, `_remove_files_on_rollback` takes the files away again.
+    """
+    staged: list[EvidenceFile] = []
+    try:
+        for form in evidence_forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("file"):
+                continue
+            upload = data["file"]
+            checked = check_evidence(upload)
+            evidence = EvidenceFile(
+                kind=data["kind"],
+                original_name=(upload.name or "file")[-255:],
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            evidence.file.save(upload.name or "file", upload, save=False)
+            staged.append(evidence)
+    except BaseException:
+        _remove_files_on_rollback(staged)
+        raise
+    return staged
+
+
+def _save_evidence(report: CooperationReport, staged: list[EvidenceFile]) -> list[EvidenceFile]:
+    if staged and report.is_locked:
+        raise ReportLocked(report)
+    for evidence in staged:
+        evidence.pk = None  # a retry after a rolled-back attempt inserts again
+        evidence.report = report
+        evidence.save()
+    return staged
 
 
 def _remove_files_on_rollback(files: list[EvidenceFile]) -> None:
@@ -142,8 +174,8 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any, token: s
     report: CooperationReport = form.save(commit=False)
     report.agreement_id = activities[0].agreement_id
     report.created_by = user
+    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
     for attempt in range(3):
-        stored: list[EvidenceFile] = []
         try:
             with transaction.atomic():
                 claim = submission_claim(token, purpose="archive.report")
@@ -152,18 +184,18 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any, token: s
                 report._change_reason = _("filed")  # type: ignore[attr-defined]
                 report.save()
                 form.save_m2m()
-                stored = _save_evidence(report, evidence_forms, user)
+                _save_evidence(report, stored)
                 for activity in activities:
                     if activity.status == S.TERLAKSANA:
                         activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
                 submission_record(claim, report)
                 return report
         except IntegrityError:
-            _remove_files_on_rollback(stored)
             report.pk = None
             if attempt == 2:
+                _remove_files_on_rollback(stored)
                 raise
-        except Exception:
+        except BaseException:
             _remove_files_on_rollback(stored)
             raise
     raise AssertionError("unreachable")
@@ -178,7 +210,7 @@ def report_update(
     opened_version: str | None = None,
 ) -> CooperationReport:
     """Save changes to a draft report. An archived report is refused: it needs a correction."""
-    stored: list[EvidenceFile] = []
+    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
     try:
         with transaction.atomic():
             current = CooperationReport.objects.select_for_update().get(pk=report.pk)
@@ -189,9 +221,9 @@ def report_update(
             ensure_current(instance=report, opened_version=opened_version, proposed=proposed_from_form(form))
             report._change_reason = _("edited")  # type: ignore[attr-defined]
             form.save()
-            stored = _save_evidence(report, evidence_forms, user)
+            _save_evidence(report, stored)
             return report
-    except Exception:
+    except BaseException:
         _remove_files_on_rollback(stored)
         raise
 
@@ -237,8 +269,11 @@ def report_archive(*, report: CooperationReport, user: Any, now: dt.datetime | N
     return current
 
 
-def _copy_evidence(source: CooperationReport, target: CooperationReport, user: Any) -> None:
-    """A correction gets its own copies, so disposing of the old version never breaks the new one."""
+def _copy_evidence(source: CooperationReport, target: CooperationReport, copies: list[EvidenceFile]) -> None:
+    """A correction gets its own copies, so disposing of the old version never breaks the new one.
+
+    Each copy is added to `copies` as soon as its file is written, so a failure can remove them all.
+    """
     for evidence in source.evidence.all():
         with evidence.file.open("rb") as handle:
             content = ContentFile(handle.read())
@@ -253,6 +288,7 @@ def _copy_evidence(source: CooperationReport, target: CooperationReport, user: A
             uploaded_at=evidence.uploaded_at,
         )
         copy.file.save(evidence.original_name, content, save=False)
+        copies.append(copy)
         copy.save()
 
 
@@ -265,6 +301,18 @@ def report_correct(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"correction_reason": _("Say what the correction fixes.")})
+    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
+    copies: list[EvidenceFile] = []
+    try:
+        return _file_correction(report, form, reason, user, stored, copies)
+    except BaseException:
+        _remove_files_on_rollback(stored + copies)
+        raise
+
+
+def _file_correction(
+    report: CooperationReport, form: Any, reason: str, user: Any, stored: list[EvidenceFile], copies: list[EvidenceFile]
+) -> CooperationReport:
     with transaction.atomic():
         old = CooperationReport.objects.select_for_update().get(pk=report.pk)
         if old.status != R.ARCHIVED:
@@ -284,8 +332,8 @@ def report_correct(
         new._change_reason = _("correction of %(id)s") % {"id": old.identifier}  # type: ignore[attr-defined]
         new.save()
         new.activities.set(old.activities.all())
-        _copy_evidence(old, new, user)
-        _save_evidence(new, evidence_forms, user)
+        _copy_evidence(old, new, copies)
+        _save_evidence(new, stored)
     return new
 
 
