@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from simkerma.activities.models import Activity, ActivityStatus, CoordinationRecord
+from simkerma.core.dates import MAX_DATE
 
 UTC = dt.UTC
 
@@ -42,10 +43,11 @@ def activity_event(activity: Activity) -> Event:
     event.add("uid", activity_uid(activity))
     event.add("dtstamp", activity.updated_at.astimezone(UTC))
     event.add("summary", f"{activity.title} [{activity.code}]")
-    start = activity.starts_at()
+    start = activity.starts_at() if activity.last_date < MAX_DATE else None
     if start is None:
-        event.add("dtstart", activity.start_date)
-        event.add("dtend", activity.last_date + dt.timedelta(days=1))
+        # An end past the product's range (left from before the range was enforced) shows up to its last day.
+        event.add("dtstart", min(activity.start_date, MAX_DATE))
+        event.add("dtend", min(activity.last_date, MAX_DATE) + dt.timedelta(days=1))
     else:
         end = activity.ends_at()
         assert end is not None

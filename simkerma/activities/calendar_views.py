@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from simkerma.activities.calendar_feed import build_feed, feed_name
 from simkerma.activities.models import CalendarToken
 from simkerma.activities.selectors import calendar_entries, feed_activities, feed_meetings
 from simkerma.activities.services import calendar_token_issue, calendar_token_revoke
+from simkerma.core.dates import date_param
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.models import Unit
 
@@ -42,7 +42,7 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     view = request.GET.get("view") or "month"
     view = view if view in VIEWS else "month"
     today = timezone.localdate()
-    on = parse_date(request.GET.get("date") or "") or today
+    on = date_param(request.GET.get("date")) or today
     unit = None
     unit_pk = request.GET.get("unit", "")
     if unit_pk.isdigit():

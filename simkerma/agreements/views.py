@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.permissions import can_create_agreement, can_edit_agreement, can_read, require
@@ -21,6 +20,7 @@ from simkerma.agreements.services import (
     renewal_period,
 )
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
+from simkerma.core.dates import MAX_DATE, date_param
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
@@ -124,6 +124,12 @@ def agreement_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_create_agreement)
 def agreement_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     old = get_agreement_for_user(request, pk, write=True)
+    if old.end_date >= MAX_DATE:
+        # Its next period would start after the last date the product accepts.
+        messages.error(
+            request, _("This agreement runs until %(end)s; a renewal cannot start after it.") % {"end": old.end_date}
+        )
+        return redirect(old)
     start, end = renewal_period(old)
     initial = {
         "kind": old.kind,
@@ -185,7 +191,7 @@ def agreement_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def suggest_number(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the next number in the office's scheme for the chosen kind and date."""
     kind = request.GET.get("kind", "")
-    on = parse_date(request.GET.get("signed_on") or "") or parse_date(request.GET.get("start_date") or "") or today()
+    on = date_param(request.GET.get("signed_on")) or date_param(request.GET.get("start_date")) or today()
     suggestion = agreement_suggest_number(kind=kind, on=on) if kind in Kind.values else ""
     return render(request, "agreements/_number_suggestion.html", {"suggestion": suggestion})
 

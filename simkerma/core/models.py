@@ -1,7 +1,11 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from simkerma.core.dates import validate_date_range
+from simkerma.core.text import one_line
 
 
 class TimeStampedModel(models.Model):
@@ -10,6 +14,35 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        tidy_one_line_fields(self)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        tidy_one_line_fields(self)
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.DateField) and field.name not in (exclude or ()):
+                try:
+                    validate_date_range(getattr(self, field.attname))
+                except ValidationError as error:
+                    errors.setdefault(field.name, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+
+def tidy_one_line_fields(instance: models.Model) -> None:
+    """One-line text fields (CharField, not TextField) hold no line breaks or control characters."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField) and not field.choices:
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, one_line(value))
 
 
 class Notice(models.Model):

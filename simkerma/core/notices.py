@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from simkerma.core.models import Notice
+from simkerma.core.text import mail_subject
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def notice_plan(
             return Notice.objects.create(
                 key=key,
                 kind=kind,
-                subject=subject[:255],
+                subject=mail_subject(subject),
                 body=body,
                 due_at=due_at,
                 recipient=recipient,
@@ -107,7 +108,8 @@ def send_due_notices(*, now: dt.datetime | None = None, worker: str | None = Non
                 body = notice.body
                 if notice.link:
                     body = f"{body}\n\n{settings.SIMKERMA_BASE_URL.rstrip('/')}{notice.link}"
-                send_mail(notice.subject, body, None, [notice.email])
+                # A subject stored before one-line text was enforced may still hold a line break.
+                send_mail(mail_subject(notice.subject), body, None, [notice.email])
         except Exception as error:  # the mail server refused: leave it for the next claim
             logger.warning("notice %s not sent: %s", notice.key, error)
             Notice.objects.filter(pk=notice.pk).update(last_error=str(error)[:2000])

@@ -25,6 +25,7 @@ from jinja2 import TemplateError, meta, nodes
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import submission_claim, submission_record
 from simkerma.core.ooxml import check_ooxml_package
+from simkerma.core.text import mail_subject
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion, ServiceRequest
 from simkerma.servicedesk.services import moment_not_before, service_request_draft_delivered
 from simkerma.servicedesk.starter_templates import starter_template_path
@@ -432,7 +433,7 @@ def draft_send(*, draft: DraftVersion, to: str, message: str, user: Any) -> Draf
         "code": request.code,
         "subject": request.subject,
     }
-    email = EmailMessage(subject=subject, body=message, to=[to], reply_to=_reply_to(user))
+    email = EmailMessage(subject=mail_subject(subject), body=message, to=[to], reply_to=_reply_to(user))
     with draft.file.open("rb") as handle:
         email.attach(draft.filename, handle.read(), DOCX_MIME)
     email.send(fail_silently=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
@@ -39,11 +40,12 @@ def test_it_keeps_at_most_the_first_words_of_a_query():
     assert len("".join(search_words("x" * 5000))) == MAX_SEARCH_LENGTH
 
 
+@translation.override("id")
 def test_it_explains_why_a_query_is_refused():
     assert search_problem(" ".join(["kata"] * MAX_SEARCH_WORDS)) is None
-    assert search_problem(ELEVEN_WORDS) == f"Search for at most {MAX_SEARCH_WORDS} words at once; this has 11."
-    assert (
-        search_problem("x" * 201) == f"Search text is too long: at most {MAX_SEARCH_LENGTH} characters, this has 201."
+    assert search_problem(ELEVEN_WORDS) == f"Cari paling banyak {MAX_SEARCH_WORDS} kata sekaligus; ini 11 kata."
+    assert search_problem("x" * 201) == (
+        f"Teks pencarian terlalu panjang: paling banyak {MAX_SEARCH_LENGTH} karakter, ini 201."
     )
 
 
@@ -64,10 +66,10 @@ def test_it_answers_a_flood_of_words_on_every_list_with_a_message(client, staff,
     client.force_login(staff)
     response = client.get(reverse(url_name), {param: FLOOD})
     assert response.status_code == 200
-    assert "at most 200 characters" in response.content.decode()
+    assert "paling banyak 200 karakter" in response.content.decode()
     response = client.get(reverse(url_name), {param: ELEVEN_WORDS})
     assert response.status_code == 200
-    assert "at most 10 words" in response.content.decode()
+    assert "paling banyak 10 kata" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -77,7 +79,7 @@ def test_it_answers_a_flood_of_words_in_every_picker_with_a_message(client, staf
     client.force_login(staff)
     response = client.get(reverse(url_name), {param: FLOOD}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "at most 200 characters" in response.content.decode()
+    assert "paling banyak 200 karakter" in response.content.decode()
     assert "picker-option" not in response.content.decode()
 
 
