@@ -241,6 +241,15 @@ def submission_record(claim: Any, obj: models.Model) -> None:
     claim.save(update_fields=["content_type", "object_id"])
 
 
+def submission_tokens_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget tokens past their age: such a token is refused as expired, so it can never create again."""
+    from simkerma.core.models import SubmissionToken
+
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=TOKEN_MAX_AGE)
+    deleted, _by_model = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def already_submitted_response(request: HttpRequest, obj: Any, fallback: Any = "home") -> HttpResponse:
     messages.info(request, _("This form was already sent; nothing was saved twice."))
     if obj is not None and hasattr(obj, "get_absolute_url"):

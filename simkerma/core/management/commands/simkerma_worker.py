@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from simkerma.core.concurrency import submission_tokens_purge
 from simkerma.core.notices import run_once
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         while True:
             planned, sent = run_once()
             self.stdout.write(f"planned {planned} notice(s), sent {sent}")
+            submission_tokens_purge()
             if not loop:
                 return
             close_old_connections()
