@@ -97,7 +97,7 @@ def _shown(field: models.Field, value: Any) -> str:
         return ", ".join(sorted(str(v) for v in (value or []))) or "—"
     if value in (None, "", [], ()):
         return "—"
-    choices = dict(field.flatchoices) if field.choices else {}
+    choices = dict(field.flatchoices) if field.choices else dict(getattr(field, "item_choices", ()))
     base = getattr(field, "base_field", None)
     if not choices and base is not None and getattr(base, "choices", None):
         choices = dict(base.flatchoices)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from simkerma.agreements.models import Agreement
 from simkerma.agreements.tests.factories import AgreementFactory
@@ -95,3 +96,23 @@ def test_a_forged_token_is_refused_and_nothing_is_created(staff):
     assert response.status_code == 200
     assert in_ui_language(EXPIRED) in response.context["form"].non_field_errors()
     assert not Agreement.objects.filter(title="Palsu").exists()
+
+
+def test_a_refusal_names_the_partners_and_fields_by_their_labels(staff, kapokja):
+    old, new = PartnerFactory(name="PT Lama"), PartnerFactory(name="PT Baru")
+    agreement = AgreementFactory(partners=[old], start_date=dt.date(2025, 1, 1), end_date=dt.date(2027, 12, 31))
+    url = reverse("agreements:edit", args=[agreement.pk])
+    first, second = logged_in(staff), logged_in(kapokja)
+    first_version, second_version = opened(first, url), opened(second, url)
+    changed = edit_data(agreement, partners=[new], fields=["pendidikan", "penelitian"])
+    theirs = edit_data(agreement, title="Judul baru")  # the page as opened, before the first save
+    assert first.post(url, changed | first_version).status_code == 302
+    response = second.post(url, theirs | second_version)
+    errors = response.context["form"].non_field_errors()
+    with translation.override("id"):
+        partners_label = str(Agreement._meta.get_field("partners").verbose_name).capitalize()
+    assert any(e.startswith(f"{partners_label}:") and "“PT Lama”" in e and "“PT Baru”" in e for e in errors)
+    assert any("“Pendidikan”" in e and "“Pendidikan, Penelitian”" in e for e in errors)  # labels, not codes
+    agreement.refresh_from_db()
+    assert [p.name for p in agreement.partners.all()] == ["PT Baru"]
+    assert agreement.title != "Judul baru"
