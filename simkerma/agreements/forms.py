@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simkerma.agreements.models import ALLOWED_PARENT_KINDS, Agreement, Kind, Signatory, Status
 from simkerma.core.choices import Field, Level
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
+from simkerma.core.dates import validate_date_range
 from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import PickerWidget
@@ -193,7 +194,7 @@ SignatoryFormSet = inlineformset_factory(
 
 
 class TerminateForm(forms.Form):
-    terminated_on = forms.DateField(label=_("Terminated on"), widget=DateInput())
+    terminated_on = forms.DateField(label=_("Terminated on"), widget=DateInput(), validators=[validate_date_range])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:

@@ -7,14 +7,17 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from simkerma.activities.tests.factories import ActivityFactory
+from simkerma.agreements.forms import TerminateForm
+from simkerma.agreements.tests.factories import AgreementFactory
 from simkerma.core.dates import date_param
 from simkerma.core.models import Notice
 from simkerma.core.notices import notice_plan, send_due_notices
 from simkerma.core.text import mail_subject, one_line
 from simkerma.partners.tests.factories import PartnerFactory
+from simkerma.servicedesk.forms.requests import MomentForm
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
 
 
@@ -60,3 +63,21 @@ def test_a_datetime_in_year_1_is_refused_next_to_its_field():
     with pytest.raises(ValidationError) as refused:
         request.full_clean()
     assert refused.value.message_dict["received_at"] == ["Masukkan tanggal antara 1990 dan 2100."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["0001-01-01T08:00", "9999-12-31T10:00"])
+def test_a_moment_outside_the_range_is_refused_on_the_form(value):
+    with translation.override("id"):
+        form = MomentForm(data={"at": value})
+        assert not form.is_valid()
+        assert form.errors["at"] == ["Masukkan tanggal antara 1990 dan 2100."]
+
+
+@pytest.mark.django_db
+def test_a_termination_date_outside_the_range_is_refused():
+    agreement = AgreementFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2030, 1, 1))
+    with translation.override("id"):
+        form = TerminateForm(data={"terminated_on": "1900-01-01", "reason": "Selesai"}, agreement=agreement)
+        assert not form.is_valid()
+        assert form.errors["terminated_on"] == ["Masukkan tanggal antara 1990 dan 2100."]

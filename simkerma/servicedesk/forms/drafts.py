@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import TOKEN_FIELD, OneTimeTokenFormMixin
+from simkerma.core.dates import validate_date_range
 from simkerma.core.validators import validate_phone
 from simkerma.servicedesk.drafting import check_template, docx_readable
 from simkerma.servicedesk.forms.common import DateInput
@@ -52,10 +53,16 @@ class DraftForm(OneTimeTokenFormMixin, forms.Form):
         label=_("Scope"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One item per line.")
     )
     duration_years = forms.IntegerField(label=_("Duration (years)"), min_value=1, max_value=10)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=DateInput(), validators=[validate_date_range]
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=DateInput(), validators=[validate_date_range]
+    )
     place = forms.CharField(label=_("Place of signing"), max_length=150, required=False)
-    signing_date = forms.DateField(label=_("Signing date"), required=False, widget=DateInput())
+    signing_date = forms.DateField(
+        label=_("Signing date"), required=False, widget=DateInput(), validators=[validate_date_range]
+    )
 
     def clean_scope(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]

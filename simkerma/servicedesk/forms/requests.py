@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simkerma.accounts.models import TEAM_ROLES, User
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
+from simkerma.core.dates import validate_date_range
 from simkerma.core.search import SearchField
 from simkerma.core.validators import validate_phone
 from simkerma.core.widgets import PickerWidget
@@ -207,7 +208,7 @@ class StaffRequestForm(VersionedFormMixin, OneTimeTokenFormMixin, RequestFieldsM
 class MomentForm(forms.Form):
     """When something happened (default: now), and what was said."""
 
-    at = forms.DateTimeField(label=_("When (WIB)"), widget=DateTimeInput())
+    at = forms.DateTimeField(label=_("When (WIB)"), widget=DateTimeInput(), validators=[validate_date_range])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simkerma.core.dates import validate_date_range
 from simkerma.core.worktime import weekly_hours_from_json
 from simkerma.servicedesk.forms.common import WEEKDAYS, DateTimeInput
 from simkerma.servicedesk.models import (
@@ -20,6 +21,7 @@ class CalendarForm(forms.Form):
     effective_from = forms.DateTimeField(
         label=_("In force from (WIB)"),
         required=False,
+        validators=[validate_date_range],
         widget=DateTimeInput(),
         help_text=_("Empty: from now. Requests that came in earlier keep the calendar they started with."),
     )
