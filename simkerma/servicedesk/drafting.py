@@ -346,6 +346,7 @@ def _save_version(request: ServiceRequest, build: Any, token: str | None = None)
     The same form sent twice (the same token) makes one version: AlreadySubmitted names it.
     """
     for attempt in range(3):
+        draft: DraftVersion | None = None
         try:
             with transaction.atomic():
                 claim = submission_claim(token, purpose=DRAFT_FORM)
@@ -353,8 +354,10 @@ def _save_version(request: ServiceRequest, build: Any, token: str | None = None)
                 draft.save()
                 submission_record(claim, draft)
                 return draft
-        except IntegrityError:
-            if attempt == 2:
+        except BaseException as error:
+            if draft is not None and draft.file.name:  # the row is rolled back: its file goes too
+                draft.file.storage.delete(draft.file.name)
+            if not isinstance(error, IntegrityError) or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 

@@ -134,3 +134,21 @@ def test_a_zip_bomb_draft_is_refused_fast(client_for, staff, draft_request, bomb
 def test_a_zip_bomb_template_is_refused(bomb):
     check = check_template(SimpleUploadedFile("t.docx", bomb))
     assert not check.ok and "zip bomb" in check.error
+
+
+def test_a_version_whose_row_fails_leaves_no_file(staff, draft_request, settings):
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from simkerma.servicedesk.drafting import draft_upload
+
+    def stored() -> set[Path]:
+        return {path for path in Path(settings.MEDIA_ROOT).rglob("*.docx")}
+
+    before = stored()
+    unsaved = get_user_model()(username="belum-disimpan")  # its row cannot be referenced: save() fails
+    with pytest.raises(ValueError):
+        draft_upload(request=draft_request, upload=docx_upload(["v2"]), document_kind="mou", note="", user=unsaved)
+    assert stored() == before
+    assert not DraftVersion.objects.exists()
