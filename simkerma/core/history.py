@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
@@ -114,6 +115,15 @@ def _value(record: Any, model_field: Any) -> Any:
         return DeletedObject(model_field.related_model, getattr(record, model_field.attname))
 
 
+def _label(name: Any) -> str:
+    """A field's or model's verbose name in the reader's language.
+
+    A field declared without a verbose name gets Django's plain English one ("created by"), which no
+    translation reaches; it is looked up in the catalogue here, where the same words are kept.
+    """
+    return str(name) if isinstance(name, Promise) else gettext(str(name))
+
+
 def _fields_of(model: type[models.Model]) -> dict[str, Any]:
     return {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
@@ -129,7 +139,7 @@ def _entry(record: Any, model: type[models.Model], previous: Any = None) -> Entr
             model_field = fields.get(change.field)
             if change.field in HIDDEN_FIELDS or model_field is None:
                 continue
-            label = str(model_field.verbose_name)
+            label = _label(model_field.verbose_name)
             changes.append(Change(label, _display(model_field, change.old), _display(model_field, change.new)))
     elif record.history_type == "+":
         tracked_m2m = {f.name for f in getattr(record, "_history_m2m_fields", [])}
@@ -140,12 +150,12 @@ def _entry(record: Any, model: type[models.Model], previous: Any = None) -> Entr
                 continue
             value = _m2m_snapshot(record, model_field) if model_field.many_to_many else _value(record, model_field)
             if value not in (None, "", [], False):
-                changes.append(Change(str(model_field.verbose_name), "", _display(model_field, value)))
+                changes.append(Change(_label(model_field.verbose_name), "", _display(model_field, value)))
     return Entry(
         when=record.history_date,
         who=record.history_user,
         action=str(ACTIONS.get(record.history_type, record.history_type)),
-        subject=f"{model._meta.verbose_name}: {record.instance}",
+        subject=f"{_label(model._meta.verbose_name)}: {record.instance}",
         # Reasons are stored as English msgids where possible, and shown in the reader's language.
         reason=gettext(record.history_change_reason) if record.history_change_reason else "",
         changes=changes,
