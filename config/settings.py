@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "axes",
+    "csp",
     "simkerma.core",
     "simkerma.accounts",
     "simkerma.org",
@@ -70,11 +71,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "simkerma.core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "simkerma.core.middleware.NotAllowedPageMiddleware",
+    "simkerma.core.middleware.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,7 +147,11 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "simkerma.core.clientip.axes_client_address"
+# Behind a reverse proxy: how many proxies stand in front of gunicorn, or their addresses and
+# networks. The client's address (login throttling, public-form limits) is read through these only.
+SIMKERMA_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMKERMA_TRUSTED_PROXY_COUNT", "0"))
+SIMKERMA_TRUSTED_PROXIES = env_list("SIMKERMA_TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -171,7 +179,9 @@ MEDIA_ROOT = Path(os.environ.get("SIMKERMA_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every worker process, so the public-form limits count across all of them: a table
+# in the database (created on migrate), or Redis when REDIS_URL is set (needs the `redis` package).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "simkerma_cache"}}
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
 
@@ -192,6 +202,26 @@ if env_bool("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is a promise to browsers' built-in lists that is slow to undo; the institution decides.
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+
+# Content Security Policy (django-csp): scripts, styles and everything else from our own origin
+# only; htmx runs from our static files with its inline indicator style and eval switched off.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -232,6 +262,12 @@ SIMKERMA_PUBLIC_FORM_LIMIT = int(os.environ.get("SIMKERMA_PUBLIC_FORM_LIMIT", "1
 SIMKERMA_PUBLIC_FORM_WINDOW = int(os.environ.get("SIMKERMA_PUBLIC_FORM_WINDOW", "3600"))
 SIMKERMA_PUBLIC_VIEW_LIMIT = int(os.environ.get("SIMKERMA_PUBLIC_VIEW_LIMIT", "120"))
 SIMKERMA_PUBLIC_VIEW_WINDOW = int(os.environ.get("SIMKERMA_PUBLIC_VIEW_WINDOW", "600"))
+# The public form takes no files: a body larger than this is refused before it is read.
+SIMKERMA_PUBLIC_FORM_MAX_BYTES = int(os.environ.get("SIMKERMA_PUBLIC_FORM_MAX_KB", "64")) * 1024
+# Receipts of the public form per sending address and per recipient address, within the window (seconds).
+SIMKERMA_RECEIPTS_PER_ADDRESS = int(os.environ.get("SIMKERMA_RECEIPTS_PER_ADDRESS", "5"))
+SIMKERMA_RECEIPTS_PER_RECIPIENT = int(os.environ.get("SIMKERMA_RECEIPTS_PER_RECIPIENT", "3"))
+SIMKERMA_RECEIPT_WINDOW = int(os.environ.get("SIMKERMA_RECEIPT_WINDOW", "86400"))
 # Drafting: where the starter templates are built, the largest uploaded template, default duration.
 SIMKERMA_DRAFT_TEMPLATE_DIR = VAR_DIR / "draft-templates"
 SIMKERMA_DRAFT_MAX_BYTES = int(os.environ.get("SIMKERMA_DRAFT_MAX_MB", "5")) * 1024 * 1024

@@ -65,12 +65,13 @@ def _plan_receipt(request: ServiceRequest) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your request %(code)s has been received") % {"code": request.code}
+        # Nothing the requester typed goes into the body: anyone can send this mail to any address.
         body = _(
-            'Dear %(name)s,\n\nWe received your request "%(subject)s" on %(when)s (WIB). '
-            "Follow its progress with the link below.\n\nKerja Sama %(institution)s"
+            "Hello,\n\nWe received a cooperation service request %(code)s on %(when)s (WIB) with this "
+            "e-mail address. Follow its progress with the link below. If you did not send it, ignore "
+            "this message.\n\nKerja Sama %(institution)s"
         ) % {
-            "name": request.requester_name,
-            "subject": request.subject,
+            "code": request.code,
             "when": timezone.localtime(request.received_at).strftime("%Y-%m-%d %H:%M"),
             "institution": settings.SIMKERMA_INSTITUTION_NAME,
         }
@@ -86,10 +87,13 @@ def _plan_receipt(request: ServiceRequest) -> None:
 
 
 @transaction.atomic
-def service_request_create(*, request: ServiceRequest, user: Any = None, token: str | None = None) -> ServiceRequest:
+def service_request_create(
+    *, request: ServiceRequest, user: Any = None, token: str | None = None, send_receipt: bool = True
+) -> ServiceRequest:
     """Register a request (public form or staff intake): its code, clocks and first stage.
 
     A form token used before raises AlreadySubmitted, so a form sent twice registers one request.
+    The public form passes send_receipt=False past its per-address and per-recipient limits.
     """
     claim = submission_claim(token, purpose=REQUEST_FORM)
     if getattr(user, "is_authenticated", False):
@@ -106,7 +110,8 @@ def service_request_create(*, request: ServiceRequest, user: Any = None, token: 
         note=request.get_channel_display(),
     )
     submission_record(claim, request)
-    transaction.on_commit(lambda: _plan_receipt(request))
+    if send_receipt:
+        transaction.on_commit(lambda: _plan_receipt(request))
     return request
 
 

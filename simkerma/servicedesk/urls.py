@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simkerma.servicedesk.views import discard, drafts, public, reports, requests, settings_pages
+from simkerma.servicedesk.views import discard, drafts, partner_link, public, reports, requests, settings_pages
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/tindak-lanjut/", requests.request_follow_up, name="follow_up"),
     path("<int:pk>/tahap/", requests.request_stage, name="stage"),
     path("<int:pk>/penanggung-jawab/", requests.request_assign, name="assign"),
+    path("<int:pk>/mitra/konfirmasi/", partner_link.request_confirm_partner, name="confirm_partner"),
     path("<int:pk>/tandatangan/", drafts.request_sign, name="sign"),
     path("<int:pk>/riwayat/", requests.request_history, name="history"),
     path("<int:pk>/buang/", discard.request_discard, name="discard"),

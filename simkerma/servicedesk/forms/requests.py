@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,6 @@ from simkerma.core.search import SearchField
 from simkerma.core.validators import validate_phone
 from simkerma.core.widgets import PickerWidget
 from simkerma.partners.models import Partner
-from simkerma.partners.names import name_key
 from simkerma.servicedesk.forms.common import DateTimeInput, not_future, now_minute
 from simkerma.servicedesk.models import (
     DRAFT_KINDS,
@@ -27,6 +27,7 @@ from simkerma.servicedesk.models import (
     ServiceRequest,
     Stage,
 )
+from simkerma.servicedesk.partner_link import partner_by_contact_email
 from simkerma.servicedesk.services import stage_change_problem
 
 
@@ -55,6 +56,17 @@ class RequestFieldsMixin:
             self.add_error("document_kind", _("Choose the document wanted: MoU, MoA/PKS or IA."))  # type: ignore[attr-defined]
         if kind and kind not in DRAFT_KINDS:
             cleaned["document_kind"] = ""
+
+
+# The anonymous form's free text is bounded: a flood must not store megabytes per submission.
+PUBLIC_TEXT_LIMITS = {"scope": 2000, "message": 4000, "website": 200}
+
+
+def bound_text_field(field: forms.Field, limit: int) -> None:
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
 
 
 class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelForm):
@@ -113,6 +125,8 @@ class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelFo
         super().__init__(*args, **kwargs)
         for name in ("requester_position", "requester_organisation", "requester_email"):
             self.fields[name].required = True
+        for name, limit in PUBLIC_TEXT_LIMITS.items():
+            bound_text_field(self.fields[name], limit)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     @property
@@ -130,9 +144,8 @@ class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelFo
         request.from_partner = self.cleaned_data["who"] == "mitra"
         request.received_at = timezone.now()
         if request.from_partner:
-            # A partner already in the registry under this name (ignoring "PT", case, punctuation).
-            key = name_key(request.requester_organisation)
-            request.partner = Partner.objects.filter(name_key=key).order_by("pk").first() if key else None
+            # Linked only by the partner's own address; a name is a suggestion staff confirm.
+            request.partner = partner_by_contact_email(request.requester_email)
         return request
 
 

@@ -169,7 +169,17 @@ def test_coordinators_log_requests_but_read_only_roles_do_not(client_for, coordi
     assert ServiceRequest.objects.count() == 1
 
 
-def test_a_partner_already_in_the_registry_is_linked(client):
+def test_a_partner_named_alone_is_only_suggested(client):
     partner = PartnerFactory(name="PT. Galangan Kapal Nusantara")
     client.post(PUBLIC, public_data(requester_organisation="Galangan Kapal Nusantara, PT"))
+    request = ServiceRequest.objects.get()
+    assert request.partner is None
+    from simkerma.servicedesk.partner_link import partner_suggestion
+
+    assert partner_suggestion(request) == partner
+
+
+def test_a_partner_is_linked_by_its_own_address(client):
+    partner = PartnerFactory(name="PT. Galangan Kapal Nusantara", email="Rina@Galangan.test")
+    client.post(PUBLIC, public_data(requester_organisation="Another name"))
     assert ServiceRequest.objects.get().partner == partner

@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from simkerma.core.concurrency import AlreadySubmitted
+from simkerma.core.middleware import max_body_bytes
 from simkerma.servicedesk.forms import PublicRequestForm
 from simkerma.servicedesk.models import ServiceRequest
-from simkerma.servicedesk.ratelimit import hit
+from simkerma.servicedesk.ratelimit import hit, hit_key
 from simkerma.servicedesk.services import service_request_create
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "servicedesk/rate_limited.html", status=429)
+    response = render(request, "429.html", status=429)
     response["Retry-After"] = str(getattr(settings, "SIMKERMA_PUBLIC_FORM_WINDOW", 3600))
     return response
 
@@ -38,6 +39,17 @@ def _submission_allowed(request: HttpRequest) -> bool:
     )
 
 
+def _receipt_allowed(request: HttpRequest, email: str) -> bool:
+    """A receipt goes out only while both the sending address and the recipient are under their limits."""
+    window = int(getattr(settings, "SIMKERMA_RECEIPT_WINDOW", 86400))
+    return hit(
+        request, scope="receipt-from", limit=int(getattr(settings, "SIMKERMA_RECEIPTS_PER_ADDRESS", 5)), window=window
+    ) and hit_key(
+        email, scope="receipt-to", limit=int(getattr(settings, "SIMKERMA_RECEIPTS_PER_RECIPIENT", 3)), window=window
+    )
+
+
+@max_body_bytes(lambda: int(getattr(settings, "SIMKERMA_PUBLIC_FORM_MAX_BYTES", 64 * 1024)))
 @never_cache
 def public_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -51,7 +63,12 @@ def public_form(request: HttpRequest) -> HttpResponse:
             return redirect("servicedesk:public_sent", token=done.token)
         if form.is_valid():
             try:
-                service_request = service_request_create(request=form.save(commit=False), token=form.submission_token)
+                new_request = form.save(commit=False)
+                service_request = service_request_create(
+                    request=new_request,
+                    token=form.submission_token,
+                    send_receipt=_receipt_allowed(request, new_request.requester_email),
+                )
             except AlreadySubmitted as error:
                 if error.obj is None:
                     return redirect("servicedesk:public_thanks")

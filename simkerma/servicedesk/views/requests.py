@@ -34,6 +34,7 @@ from simkerma.servicedesk.forms import (
 )
 from simkerma.servicedesk.forms.discard import DiscardForm, RestoreForm
 from simkerma.servicedesk.models import STAGE_ORDER, Breach, ServiceRequest, Stage
+from simkerma.servicedesk.partner_link import partner_suggestion
 from simkerma.servicedesk.permissions import (
     can_handle_requests,
     can_log_request,
@@ -189,6 +190,7 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
         "next_stage": next_stage,
         "now": now,
         "tracking_url": request.build_absolute_uri(service_request.get_tracking_url()),
+        "partner_suggestion": partner_suggestion(service_request) if handle else None,
     }
     if handle:
         context |= {
