@@ -33,9 +33,10 @@ def test_it_skips_only_trusted_proxy_addresses(settings):
     assert client_address(_request("192.0.2.9", "1.2.3.4")) == "192.0.2.9"
 
 
-def test_it_answers_a_get_on_a_post_only_url_with_our_page(client):
-    response = client.get(reverse("servicedesk:confirm_partner", args=[1]))
-    assert response.status_code in (302, 405)
+def test_it_answers_a_get_on_a_post_only_url_with_our_page(client_for, staff):
+    response = client_for(staff).get(reverse("servicedesk:confirm_partner", args=[1]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST" and b"Tidak dapat dibuka dengan cara ini" in response.content
 
 
 def test_it_refuses_a_huge_public_form_body_with_413(client):
