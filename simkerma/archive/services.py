@@ -6,7 +6,6 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -26,6 +25,7 @@ from simkerma.archive.permissions import (
 )
 from simkerma.archive.uploads import check_evidence
 from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
+from simkerma.core.staging import StagedFiles
 
 S = ActivityStatus
 R = CooperationReport.Status
@@ -87,39 +87,38 @@ def evidence_add(*, report: CooperationReport, upload: UploadedFile, kind: str, 
         sha256=checked.sha256,
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    evidence.file.save(upload.name or "file", upload, save=False)
-    evidence.save()
+    with StagedFiles() as files:
+        files.stage(evidence.file, upload.name or "file", upload)
+        with transaction.atomic():
+            evidence.save()
+            files.publish()
     return evidence
 
 
-def evidence_stage(*, evidence_forms: Iterable[Any], user: Any) -> list[EvidenceFile]:
-    """Check and write the new files before any transaction begins.
+def evidence_stage(*, evidence_forms: Iterable[Any], user: Any, files: StagedFiles) -> list[EvidenceFile]:
+    """Check the new files and write them to the staging area before any transaction begins.
 
     Parsing a PDF or unpacking an Office file takes time, and writing a file more: neither may
-    happen while SQLite's write lock is held. The rows are saved later, inside the transaction;
-    if it fails, `_remove_files_on_rollback` takes the files away again.
+    happen while SQLite's write lock is held. The rows are saved later, inside the transaction,
+    which moves the files to their final names when it commits (`files.publish()`).
     """
     staged: list[EvidenceFile] = []
-    try:
-        for form in evidence_forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data.get("file"):
-                continue
-            upload = data["file"]
-            checked = check_evidence(upload)
-            evidence = EvidenceFile(
-                kind=data["kind"],
-                original_name=(upload.name or "file")[-255:],
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-            )
-            evidence.file.save(upload.name or "file", upload, save=False)
-            staged.append(evidence)
-    except BaseException:
-        _remove_files_on_rollback(staged)
-        raise
+    for form in evidence_forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data.get("file"):
+            continue
+        upload = data["file"]
+        checked = check_evidence(upload)
+        evidence = EvidenceFile(
+            kind=data["kind"],
+            original_name=(upload.name or "file")[-255:],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        files.stage(evidence.file, upload.name or "file", upload)
+        staged.append(evidence)
     return staged
 
 
@@ -131,11 +130,6 @@ def _save_evidence(report: CooperationReport, staged: list[EvidenceFile]) -> lis
         evidence.report = report
         evidence.save()
     return staged
-
-
-def _remove_files_on_rollback(files: list[EvidenceFile]) -> None:
-    for evidence in files:
-        evidence.file.storage.delete(evidence.file.name)
 
 
 def _refuse_reported(activities: list[Activity]) -> None:
@@ -174,31 +168,40 @@ def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any, token: s
     report: CooperationReport = form.save(commit=False)
     report.agreement_id = activities[0].agreement_id
     report.created_by = user
-    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                claim = submission_claim(token, purpose="archive.report")
-                _refuse_reported(activities)
-                report.code = report_next_code(year=timezone.localdate().year)
-                report._change_reason = _("filed")  # type: ignore[attr-defined]
-                report.save()
-                form.save_m2m()
-                _save_evidence(report, stored)
-                for activity in activities:
-                    if activity.status == S.TERLAKSANA:
-                        activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
-                submission_record(claim, report)
-                return report
-        except IntegrityError:
-            report.pk = None
-            if attempt == 2:
-                _remove_files_on_rollback(stored)
-                raise
-        except BaseException:
-            _remove_files_on_rollback(stored)
-            raise
+    with StagedFiles() as files:
+        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    _file_report(report, form, activities, user, token, stored)
+                    files.publish()
+                    return report
+            except IntegrityError:
+                report.pk = None
+                if attempt == 2:
+                    raise
     raise AssertionError("unreachable")
+
+
+def _file_report(
+    report: CooperationReport,
+    form: Any,
+    activities: list[Activity],
+    user: Any,
+    token: str | None,
+    stored: list[EvidenceFile],
+) -> None:
+    claim = submission_claim(token, purpose="archive.report")
+    _refuse_reported(activities)
+    report.code = report_next_code(year=timezone.localdate().year)
+    report._change_reason = _("filed")  # type: ignore[attr-defined]
+    report.save()
+    form.save_m2m()
+    _save_evidence(report, stored)
+    for activity in activities:
+        if activity.status == S.TERLAKSANA:
+            activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
+    submission_record(claim, report)
 
 
 def report_update(
@@ -210,8 +213,8 @@ def report_update(
     opened_version: str | None = None,
 ) -> CooperationReport:
     """Save changes to a draft report. An archived report is refused: it needs a correction."""
-    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
-    try:
+    with StagedFiles() as files:
+        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
         with transaction.atomic():
             current = CooperationReport.objects.select_for_update().get(pk=report.pk)
             if current.is_locked:
@@ -222,10 +225,8 @@ def report_update(
             report._change_reason = _("edited")  # type: ignore[attr-defined]
             form.save()
             _save_evidence(report, stored)
+            files.publish()
             return report
-    except BaseException:
-        _remove_files_on_rollback(stored)
-        raise
 
 
 def evidence_remove(*, evidence: EvidenceFile, user: Any) -> None:
@@ -269,16 +270,14 @@ def report_archive(*, report: CooperationReport, user: Any, now: dt.datetime | N
     return current
 
 
-def _copy_evidence(source: CooperationReport, target: CooperationReport, copies: list[EvidenceFile]) -> None:
+def _copy_evidence(source: CooperationReport, files: StagedFiles) -> list[EvidenceFile]:
     """A correction gets its own copies, so disposing of the old version never breaks the new one.
 
-    Each copy is added to `copies` as soon as its file is written, so a failure can remove them all.
+    An archived report's evidence cannot change, so the copies are written before the transaction.
     """
+    copies: list[EvidenceFile] = []
     for evidence in source.evidence.all():
-        with evidence.file.open("rb") as handle:
-            content = ContentFile(handle.read())
         copy = EvidenceFile(
-            report=target,
             kind=evidence.kind,
             original_name=evidence.original_name,
             content_type=evidence.content_type,
@@ -287,9 +286,10 @@ def _copy_evidence(source: CooperationReport, target: CooperationReport, copies:
             uploaded_by=evidence.uploaded_by,
             uploaded_at=evidence.uploaded_at,
         )
-        copy.file.save(evidence.original_name, content, save=False)
+        with evidence.file.open("rb") as handle:
+            files.stage(copy.file, evidence.original_name, handle)
         copies.append(copy)
-        copy.save()
+    return copies
 
 
 def report_correct(
@@ -301,17 +301,17 @@ def report_correct(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"correction_reason": _("Say what the correction fixes.")})
-    stored = evidence_stage(evidence_forms=evidence_forms, user=user)
-    copies: list[EvidenceFile] = []
-    try:
-        return _file_correction(report, form, reason, user, stored, copies)
-    except BaseException:
-        _remove_files_on_rollback(stored + copies)
-        raise
+    with StagedFiles() as files:
+        copies = _copy_evidence(report, files) if report.status == R.ARCHIVED else []
+        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
+        with transaction.atomic():
+            new = _file_correction(report, form, reason, user, copies + stored)
+            files.publish()
+        return new
 
 
 def _file_correction(
-    report: CooperationReport, form: Any, reason: str, user: Any, stored: list[EvidenceFile], copies: list[EvidenceFile]
+    report: CooperationReport, form: Any, reason: str, user: Any, evidence: list[EvidenceFile]
 ) -> CooperationReport:
     with transaction.atomic():
         old = CooperationReport.objects.select_for_update().get(pk=report.pk)
@@ -332,8 +332,7 @@ def _file_correction(
         new._change_reason = _("correction of %(id)s") % {"id": old.identifier}  # type: ignore[attr-defined]
         new.save()
         new.activities.set(old.activities.all())
-        _copy_evidence(old, new, copies)
-        _save_evidence(new, stored)
+        _save_evidence(new, evidence)
     return new
 
 

@@ -61,13 +61,16 @@ def report_data(activities, files=(), **overrides):
     return data
 
 
-def test_it_files_a_report_with_photos_and_moves_the_activity_to_reported(client_for, coordinator, carried_out):
+def test_it_files_a_report_with_photos_and_moves_the_activity_to_reported(
+    client_for, coordinator, carried_out, django_capture_on_commit_callbacks
+):
     png, jpeg = image_bytes("PNG"), image_bytes("JPEG", color="orange")
     files = [
         ("photo", upload("kegiatan.png", png, "image/png")),
         ("attendance", upload("daftar-hadir.JPG", jpeg, "image/jpeg")),
     ]
-    response = client_for(coordinator).post(reverse("archive:report_create"), report_data([carried_out], files))
+    with django_capture_on_commit_callbacks(execute=True):  # the files move into place on commit
+        response = client_for(coordinator).post(reverse("archive:report_create"), report_data([carried_out], files))
 
     report = CooperationReport.objects.get()
     assert response.status_code == 302
@@ -209,11 +212,14 @@ def test_it_edits_a_draft_adding_and_removing_evidence(
     assert not old.file.storage.exists(old.file.name)
 
 
-def test_it_prints_the_report_with_its_fields(client_for, auditor, staff, carried_out, partner):
-    client_for(staff).post(
-        reverse("archive:report_create"),
-        report_data([carried_out], [("photo", upload("foto.jpg", image_bytes("JPEG")))]),
-    )
+def test_it_prints_the_report_with_its_fields(
+    client_for, auditor, staff, carried_out, partner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(staff).post(
+            reverse("archive:report_create"),
+            report_data([carried_out], [("photo", upload("foto.jpg", image_bytes("JPEG")))]),
+        )
     report = CooperationReport.objects.get()
 
     response = client_for(auditor).get(reverse("archive:report_pdf", args=[report.pk]))

@@ -6,6 +6,7 @@ from django.db import close_old_connections
 
 from simkerma.core.concurrency import submission_tokens_purge
 from simkerma.core.notices import run_once
+from simkerma.core.staging import staging_sweep
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             planned, sent = run_once()
             self.stdout.write(f"planned {planned} notice(s), sent {sent}")
             submission_tokens_purge()
+            staging_sweep()
             if not loop:
                 return
             close_old_connections()
