@@ -12,6 +12,7 @@ from simkerma.agreements.models import Agreement
 from simkerma.agreements.numbering import format_number, kind_code, next_sequence
 from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
 from simkerma.core.history import change_reason
+from simkerma.core.staging import StagedFiles
 from simkerma.org.models import Prodi, Unit
 
 AGREEMENT_FORM = "agreements.agreement"
@@ -51,7 +52,6 @@ def number_date(agreement: Agreement) -> dt.date:
     return agreement.signed_on or agreement.start_date
 
 
-@transaction.atomic
 def agreement_save(
     *, form: Any, formset: Any, user: Any, reason: str, opened_version: str | None = None, token: str | None = None
 ) -> Agreement:
@@ -60,10 +60,30 @@ def agreement_save(
     An empty number gets the next one in the office's scheme; if another user took that number
     a moment earlier, the next free one is tried. An edit opened on an older version that would
     overwrite someone's change raises StaleEdit; a create whose form token was used raises
-    AlreadySubmitted.
+    AlreadySubmitted. A new signed scan is written before the transaction and moved to its final
+    name when it commits.
     """
     # save(commit=False) applies the cleaned data and provides save_m2m() for after the row exists.
     agreement: Agreement = form.save(commit=False)
+    with StagedFiles() as files:
+        scan = agreement.signed_scan
+        if scan and not scan._committed:  # a new upload, not yet stored
+            files.stage(scan, scan.name, scan.file)
+        with transaction.atomic():
+            saved = _agreement_save(agreement, form, formset, user, reason, opened_version, token)
+            files.publish()
+        return saved
+
+
+def _agreement_save(
+    agreement: Agreement,
+    form: Any,
+    formset: Any,
+    user: Any,
+    reason: str,
+    opened_version: str | None,
+    token: str | None,
+) -> Agreement:
     claim = submission_claim(token, purpose=AGREEMENT_FORM) if agreement.pk is None else None
     ensure_current(instance=agreement, opened_version=opened_version, proposed=proposed_from_form(form))
     if agreement.pk is not None:

@@ -26,9 +26,10 @@ def post_with_scan(client, scan):
 
 
 @pytest.mark.django_db
-def test_it_stores_a_real_pdf_and_serves_it_back(client_for, staff, auditor):
+def test_it_stores_a_real_pdf_and_serves_it_back(client_for, staff, auditor, django_capture_on_commit_callbacks):
     content = pdf_bytes()
-    response = post_with_scan(client_for(staff), upload(content, name="../../etc/Scan MoU.pdf"))
+    with django_capture_on_commit_callbacks(execute=True):  # the scan moves into place on commit
+        response = post_with_scan(client_for(staff), upload(content, name="../../etc/Scan MoU.pdf"))
     agreement = Agreement.objects.get(title=TITLE)
     assert response.status_code == 302
     assert agreement.signed_scan.name.startswith("agreements/scans/")
