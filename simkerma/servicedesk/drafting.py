@@ -25,6 +25,7 @@ from jinja2 import TemplateError, meta, nodes
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import submission_claim, submission_record
 from simkerma.core.ooxml import check_ooxml_package
+from simkerma.core.staging import StagedFiles
 from simkerma.core.text import mail_subject
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion, ServiceRequest
 from simkerma.servicedesk.services import moment_not_before, service_request_draft_delivered
@@ -340,25 +341,28 @@ def _next_number(request: ServiceRequest) -> int:
 DRAFT_FORM = "servicedesk.draft"
 
 
-def _save_version(request: ServiceRequest, build: Any, token: str | None = None) -> DraftVersion:
+def _save_version(draft: DraftVersion, content: bytes, token: str | None = None) -> DraftVersion:
     """Create the next version; two people saving at once get consecutive numbers.
 
-    The same form sent twice (the same token) makes one version: AlreadySubmitted names it.
+    The file is written before the transaction and moved to its final name when it commits, so a
+    failed or interrupted save leaves no file. The same form sent twice (the same token) makes one
+    version: AlreadySubmitted names it.
     """
-    for attempt in range(3):
-        draft: DraftVersion | None = None
-        try:
-            with transaction.atomic():
-                claim = submission_claim(token, purpose=DRAFT_FORM)
-                draft = build(_next_number(request))
-                draft.save()
-                submission_record(claim, draft)
-                return draft
-        except BaseException as error:
-            if draft is not None and draft.file.name:  # the row is rolled back: its file goes too
-                draft.file.storage.delete(draft.file.name)
-            if not isinstance(error, IntegrityError) or attempt == 2:
-                raise
+    with StagedFiles() as files:
+        files.stage(draft.file, "draft.docx", ContentFile(content))
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    claim = submission_claim(token, purpose=DRAFT_FORM)
+                    draft.pk = None  # a retry after a rolled-back attempt inserts again
+                    draft.number = _next_number(draft.request)
+                    draft.save()
+                    submission_record(claim, draft)
+                    files.publish()
+                    return draft
+            except IntegrityError:
+                if attempt == 2:
+                    raise
     raise AssertionError("unreachable")
 
 
@@ -374,21 +378,15 @@ def draft_generate(
             _("The template cannot be filled: %(error)s") % {"error": error}, code="template"
         ) from error
     stored = {key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in values.items()}
-
-    def build(number: int) -> DraftVersion:
-        draft = DraftVersion(
-            request=request,
-            number=number,
-            document_kind=kind,
-            context=stored,
-            template_name=template_name,
-            created_by=user,
-            created_at=timezone.now(),
-        )
-        draft.file.save(f"v{number}.docx", ContentFile(content), save=False)
-        return draft
-
-    return _save_version(request, build, token)
+    draft = DraftVersion(
+        request=request,
+        document_kind=kind,
+        context=stored,
+        template_name=template_name,
+        created_by=user,
+        created_at=timezone.now(),
+    )
+    return _save_version(draft, content, token)
 
 
 def draft_upload(
@@ -396,23 +394,17 @@ def draft_upload(
 ) -> DraftVersion:
     """Keep a draft edited outside Simkerma (e.g. after the partner's comments) as the next version."""
     latest = request.drafts.order_by("-number").first()
-
-    def build(number: int) -> DraftVersion:
-        draft = DraftVersion(
-            request=request,
-            number=number,
-            document_kind=document_kind,
-            context=latest.context if latest else {},
-            template_name=_("uploaded"),
-            note=note,
-            created_by=user,
-            created_at=timezone.now(),
-        )
-        upload.seek(0)
-        draft.file.save(f"v{number}.docx", ContentFile(upload.read()), save=False)
-        return draft
-
-    return _save_version(request, build, token)
+    draft = DraftVersion(
+        request=request,
+        document_kind=document_kind,
+        context=latest.context if latest else {},
+        template_name=_("uploaded"),
+        note=note,
+        created_by=user,
+        created_at=timezone.now(),
+    )
+    upload.seek(0)
+    return _save_version(draft, upload.read(), token)
 
 
 def _mark_delivered(draft: DraftVersion, at: dt.datetime, to: str) -> None:
@@ -465,12 +457,16 @@ def draft_record_delivery(*, draft: DraftVersion, at: dt.datetime, how: str, use
     return draft
 
 
-@transaction.atomic
 def template_upload(*, document_kind: str, name: str, upload: Any, user: Any) -> DocumentTemplate:
-    """The new template replaces the kind's previous one (kept, inactive, for the record)."""
-    DocumentTemplate.objects.filter(document_kind=document_kind, is_active=True).update(is_active=False)
+    """The new template replaces the kind's previous one (kept, inactive, for the record).
+
+    The file is written before the transaction and moved to its final name when it commits.
+    """
     template = DocumentTemplate(document_kind=document_kind, name=name, uploaded_by=user)
-    upload.seek(0)
-    template.file.save(f"{document_kind}.docx", ContentFile(upload.read()), save=False)
-    template.save()
+    with StagedFiles() as files:
+        files.stage(template.file, f"{document_kind}.docx", upload)
+        with transaction.atomic():
+            DocumentTemplate.objects.filter(document_kind=document_kind, is_active=True).update(is_active=False)
+            template.save()
+            files.publish()
     return template

@@ -85,9 +85,11 @@ def draft_request(db):
 
 
 @pytest.mark.parametrize("kind", ["mou", "moa", "ia"])
-def test_it_generates_a_docx_filled_with_the_request_values(client_for, staff, draft_request, kind):
+def test_it_generates_a_docx_filled_with_the_request_values(
+    client_for, staff, draft_request, kind, django_capture_on_commit_callbacks
+):
     client = client_for(staff)
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("servicedesk:draft_create", args=[draft_request.pk]),
             draft_data(document_kind=kind, parent_number="001/MOU.PL29/I/2025"),
@@ -139,10 +141,13 @@ def test_a_draft_without_scope_is_refused(client_for, staff, draft_request):
     assert not DraftVersion.objects.exists()
 
 
-def test_sending_a_version_mails_the_docx_and_stops_the_draft_clock(client_for, staff, draft_request):
+def test_sending_a_version_mails_the_docx_and_stops_the_draft_clock(
+    client_for, staff, draft_request, django_capture_on_commit_callbacks
+):
     client = client_for(staff)
     with time_machine.travel(NOW, tick=False):
-        client.post(reverse("servicedesk:draft_create", args=[draft_request.pk]), draft_data())
+        with django_capture_on_commit_callbacks(execute=True):  # the version's file moves into place on commit
+            client.post(reverse("servicedesk:draft_create", args=[draft_request.pk]), draft_data())
         response = client.post(
             reverse("servicedesk:draft_send", args=[draft_request.pk, 1]),
             {"to": "rina@galangan.test", "message": "Terlampir draf MoU."},
@@ -218,7 +223,9 @@ def test_a_file_that_is_not_a_docx_is_refused(client_for, admin_user):
     assert list(response.context["form"].errors) == ["file"]
 
 
-def test_an_uploaded_template_is_used_for_the_next_draft(client_for, admin_user, staff, draft_request):
+def test_an_uploaded_template_is_used_for_the_next_draft(
+    client_for, admin_user, staff, draft_request, django_capture_on_commit_callbacks
+):
     upload = docx_upload(
         [
             "KANTOR {{ document.title_id }} {{ number }}",
@@ -228,13 +235,14 @@ def test_an_uploaded_template_is_used_for_the_next_draft(client_for, admin_user,
             "{{ partner.name }} / {{ institution.signatory_name }}",
         ]
     )
-    response = client_for(admin_user).post(
-        reverse("servicedesk:templates"), {"document_kind": "mou", "name": "MoU kantor", "file": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(admin_user).post(
+            reverse("servicedesk:templates"), {"document_kind": "mou", "name": "MoU kantor", "file": upload}
+        )
     assert response.status_code == 302
     assert DocumentTemplate.objects.get().is_active
     client = client_for(staff)
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("servicedesk:draft_create", args=[draft_request.pk]), draft_data())
     draft = DraftVersion.objects.get()
     assert draft.template_name == "MoU kantor"
@@ -263,12 +271,13 @@ def test_the_upload_page_documents_every_placeholder(client_for, admin_user):
             assert f"{{{{ {name} }}}}" in documented
 
 
-def test_an_edited_version_can_be_uploaded(client_for, staff, draft_request):
+def test_an_edited_version_can_be_uploaded(client_for, staff, draft_request, django_capture_on_commit_callbacks):
     upload = docx_upload(["Versi hasil negosiasi"], name="revisi.docx")
-    response = client_for(staff).post(
-        reverse("servicedesk:draft_upload", args=[draft_request.pk]),
-        {"document_kind": "mou", "file": upload, "note": "Komentar mitra"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(staff).post(
+            reverse("servicedesk:draft_upload", args=[draft_request.pk]),
+            {"document_kind": "mou", "file": upload, "note": "Komentar mitra"},
+        )
     assert response.status_code == 302
     draft = DraftVersion.objects.get()
     assert (draft.number, draft.note) == (1, "Komentar mitra")
