@@ -66,6 +66,14 @@ def draft_initial(service_request: ServiceRequest, user: Any) -> dict[str, Any]:
     }
 
 
+def show_on_form(form: Any, error: ValidationError) -> None:
+    """A service's refusal shown on the form: next to its field when the form has it, above it otherwise."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, error.messages)
+
+
 @require(can_handle_requests)
 def draft_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk, write=True)
@@ -81,8 +89,11 @@ def draft_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         except AlreadySubmitted:
             return already_submitted_response(request, None, service_request)
-        messages.success(request, _("Draft version %(number)s is ready.") % {"number": draft.number})
-        return redirect(service_request)
+        except ValidationError as error:  # e.g. a stored template the sandbox refuses
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Draft version %(number)s is ready.") % {"number": draft.number})
+            return redirect(service_request)
     return render(request, "servicedesk/draft_form.html", {"form": form, "service_request": service_request})
 
 
@@ -108,8 +119,11 @@ def draft_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         except AlreadySubmitted:
             return already_submitted_response(request, None, service_request)
-        messages.success(request, _("Draft version %(number)s is kept.") % {"number": draft.number})
-        return redirect(service_request)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Draft version %(number)s is kept.") % {"number": draft.number})
+            return redirect(service_request)
     return render(request, "servicedesk/draft_upload.html", {"form": form, "service_request": service_request})
 
 
