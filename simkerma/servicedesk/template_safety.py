@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
@@ -41,7 +42,7 @@ class DraftSandbox(SandboxedEnvironment):
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
-            raise TemplateLimit("the template takes too long to fill")
+            raise TemplateLimit(_("the template takes too long to fill"))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if attr.startswith("_") or not super().is_safe_attribute(obj, attr, value):
@@ -57,12 +58,12 @@ class DraftSandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.check_deadline()
         if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise TemplateLimit("exponent too large")
+            raise TemplateLimit(_("the template raises a number to too high a power"))
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
                 if sized and len(sequence) * count > MAX_SEQUENCE:
-                    raise TemplateLimit("the template repeats text too many times")
+                    raise TemplateLimit(_("the template repeats text too many times"))
         return super().call_binop(context, operator, left, right)
 
 
@@ -74,7 +75,7 @@ class BoundedTemplate(Template):
         for piece in self._pieces(*args, **kwargs):
             environment.written += len(piece)
             if environment.written > MAX_OUTPUT_CHARS:
-                raise TemplateLimit("the filled document would be too large")
+                raise TemplateLimit(_("the filled document would be too large"))
             environment.check_deadline()
             pieces.append(piece)
         return "".join(pieces)
@@ -93,7 +94,8 @@ def refused_uses(tree: nodes.Template, placeholders: dict[str, Any]) -> list[str
         while isinstance(source, nodes.Filter) and source.node is not None:
             source = source.node
         if not (isinstance(source, nodes.Name) and source.name in LIST_PLACEHOLDERS):
-            refused.add("{% for … in … %} (" + "only over " + ", ".join(sorted(LIST_PLACEHOLDERS)) + ")")
+            only = _("only over %(names)s") % {"names": ", ".join(sorted(LIST_PLACEHOLDERS))}
+            refused.add("{% for … in … %} (" + only + ")")
     for tag in tree.find_all(REFUSED_TAGS):
         refused.add("{% " + type(tag).__name__.lower() + " %}")
     return sorted(refused)
