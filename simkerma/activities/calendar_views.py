@@ -18,6 +18,7 @@ from simkerma.activities.models import CalendarToken
 from simkerma.activities.selectors import calendar_entries, feed_activities, feed_meetings
 from simkerma.activities.services import calendar_token_issue, calendar_token_revoke
 from simkerma.core.dates import date_param
+from simkerma.core.downloads import mark_private
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.models import Unit
 
@@ -103,5 +104,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="simkerma.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return mark_private(response)

@@ -21,6 +21,7 @@ from simkerma.agreements.services import (
 )
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.dates import MAX_DATE, date_param
+from simkerma.core.downloads import private_download
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
@@ -165,6 +166,7 @@ def agreement_terminate_view(request: AuthedHttpRequest, pk: int) -> HttpRespons
 
 
 @require(can_read)
+@private_download
 def agreement_scan(request: AuthedHttpRequest, pk: int) -> FileResponse:
     agreement = get_agreement_for_user(request, pk)
     if not agreement.signed_scan:

@@ -35,6 +35,7 @@ from simkerma.archive.permissions import (
     can_write_report,
 )
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
+from simkerma.core.downloads import private_download
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 
@@ -228,6 +229,7 @@ def report_correct(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
+@private_download
 def report_pdf_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
@@ -246,6 +248,7 @@ def report_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
+@private_download
 def evidence_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(EvidenceFile.objects.select_related("report"), pk=pk)
     inline = evidence.content_type in ("image/jpeg", "image/png", "application/pdf")

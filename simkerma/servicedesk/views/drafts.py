@@ -20,6 +20,7 @@ from simkerma.agreements.models import Agreement, Signatory
 from simkerma.agreements.services import agreement_suggest_number
 from simkerma.core.choices import Level
 from simkerma.core.concurrency import AlreadySubmitted, already_submitted_response
+from simkerma.core.downloads import private_download
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.drafting import DOCX_MIME, draft_generate, draft_record_delivery, draft_send, draft_upload
 from simkerma.servicedesk.forms import DeliveryForm, DraftForm, DraftUploadForm, SendDraftForm
@@ -128,6 +129,7 @@ def draft_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_read)
+@private_download
 def draft_download(request: AuthedHttpRequest, pk: int, number: int) -> FileResponse:
     draft = get_draft_for_user(request, pk, number)
     return FileResponse(draft.file.open("rb"), as_attachment=True, filename=draft.filename, content_type=DOCX_MIME)

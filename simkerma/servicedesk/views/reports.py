@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read, require
+from simkerma.core.downloads import private_download
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.forms import ReportForm
 from simkerma.servicedesk.reports import ServiceTimeReport, report_xlsx, service_time_report
@@ -30,6 +31,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require(can_read)
+@private_download
 def report_download(request: AuthedHttpRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
 from simkerma.agreements.models import Kind as DocumentKind
+from simkerma.core.downloads import private_download
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.worktime import calendar_from_settings, national_holidays_named
 from simkerma.servicedesk.drafting import DOCX_MIME, placeholder_docs, template_upload
@@ -104,6 +105,7 @@ def templates_page(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require(can_read)
+@private_download
 def template_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     template = get_object_or_404(DocumentTemplate, pk=pk)
     return FileResponse(
@@ -115,6 +117,7 @@ def template_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
 
 
 @require(can_read)
+@private_download
 def starter_download(request: AuthedHttpRequest, kind: str) -> FileResponse:
     if kind not in DocumentKind.values:
         raise Http404
