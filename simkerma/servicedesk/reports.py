@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -42,6 +43,7 @@ class BreachRow:
     code: str
     subject: str
     clock: str
+    label: str
     deadline: dt.datetime
     done_at: dt.datetime | None
     detected_at: dt.datetime
@@ -86,6 +88,7 @@ def service_time_report(year: int, month: int | None = None, *, now: dt.datetime
                 code=request.code,
                 subject=request.subject,
                 clock=breach.clock,
+                label=str(ClockName(breach.clock).label),
                 deadline=breach.deadline,
                 done_at=getattr(request, CLOCK_BY_NAME[breach.clock].done),
                 detected_at=breach.detected_at,
@@ -107,7 +110,15 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Compliance")[:31]
-    header = [_("Period"), _("Service time"), _("Key"), _("Met"), _("Breached"), _("Pending"), _("Percent")]
+    header = [
+        pgettext("reporting period", "Period"),
+        _("Service time"),
+        _("Key"),
+        _("Met"),
+        _("Breached"),
+        _("Pending"),
+        _("Percent"),
+    ]
     append_row(summary, header)
     for row in report.totals + report.months:
         append_row(
@@ -142,7 +153,7 @@ def report_xlsx(report: ServiceTimeReport) -> bytes:
             [
                 breach.code,
                 breach.subject,
-                str(ClockName(breach.clock).label),
+                breach.label,
                 _local(breach.deadline),
                 _local(breach.done_at),
                 _local(breach.detected_at),
