@@ -70,8 +70,13 @@ def client_address(request: HttpRequest) -> str:
     return chain[0]
 
 
-def axes_client_address(request: HttpRequest) -> str:
-    """django-axes asks with the request it was given, which may be missing META in odd callers."""
+def axes_client_address(request: HttpRequest) -> str | None:
+    """django-axes asks with the request it was given, which may be missing META in odd callers.
+
+    Its logs keep the address in an IP address column (PostgreSQL's inet refuses anything else), so a
+    client without a readable address (a Unix-socket proxy, a login made by code) is logged as None.
+    """
     if not hasattr(request, "META"):
-        return "unknown"
-    return client_address(request)
+        return None
+    address = client_address(request)
+    return None if address == "unknown" else address
