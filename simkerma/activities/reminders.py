@@ -140,6 +140,7 @@ def plan_agreement_reminders(now: dt.datetime) -> None:
     agreements = list(
         Agreement.objects.valid_on(today)
         .filter(end_date__gt=today, end_date__lte=today + dt.timedelta(days=max(days)))
+        .not_renewed(today)
         .prefetch_related(
             Prefetch("units", queryset=Unit.objects.only("pk")),
             Prefetch("prodi", queryset=Prodi.objects.only("pk", "unit_id")),

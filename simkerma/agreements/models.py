@@ -54,9 +54,18 @@ def scan_upload_to(instance: Agreement, filename: str) -> str:
     return f"agreements/scans/{timezone.now():%Y}/{uuid.uuid4().hex}.pdf"
 
 
+def renewed_condition(on: dt.date) -> Exists:
+    """The condition for an agreement to have a renewal (a successor) that is not ended early by this day.
+
+    A renewed agreement is not "expiring": nobody needs to renew it again.
+    """
+    return Exists(Agreement.objects.not_terminated(on).filter(renews_id=OuterRef("pk")))
+
+
 def status_condition(status: str, on: dt.date) -> Q:
     """The condition for an agreement to have this status on this day (the same rule as status_on)."""
     soon = on + dt.timedelta(days=settings.SIMKERMA_EXPIRING_DAYS)
+    ending_soon = Q(start_date__lte=on, end_date__gte=on, end_date__lte=soon)
     if status == Status.TERMINATED:
         return Q(terminated_on__lte=on)
     live = Q(terminated_on__isnull=True) | Q(terminated_on__gt=on)
@@ -65,9 +74,9 @@ def status_condition(status: str, on: dt.date) -> Q:
     if status == Status.EXPIRED:
         return live & Q(end_date__lt=on)
     if status == Status.EXPIRING:
-        return live & Q(start_date__lte=on, end_date__gte=on, end_date__lte=soon)
+        return live & ending_soon & ~Q(renewed_condition(on))
     if status == Status.ACTIVE:
-        return live & Q(start_date__lte=on, end_date__gt=soon)
+        return live & (Q(start_date__lte=on, end_date__gt=soon) | (ending_soon & Q(renewed_condition(on))))
     raise ValueError(f"unknown status {status!r}")
 
 
@@ -81,6 +90,13 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 
     def with_status(self, status: str, on: dt.date | None = None) -> AgreementQuerySet:
         return self.filter(status_condition(status, on or today()))
+
+    def not_renewed(self, on: dt.date) -> AgreementQuerySet:
+        return self.filter(~Q(renewed_condition(on)))
+
+    def with_renewal_flag(self) -> AgreementQuerySet:
+        """Annotate `has_renewal` for today, so that showing many agreements' status costs no query each."""
+        return self.annotate(has_renewal=renewed_condition(today()))
 
     def status_counts(self, on: dt.date | None = None) -> dict[str, int]:
         """How many agreements have each status on a day, in one query."""
@@ -248,9 +264,16 @@ class Agreement(TimeStampedModel):
             return Status.DRAFT
         if on > self.end_date:
             return Status.EXPIRED
-        if (self.end_date - on).days <= settings.SIMKERMA_EXPIRING_DAYS:
+        if (self.end_date - on).days <= settings.SIMKERMA_EXPIRING_DAYS and not self.is_renewed_on(on):
             return Status.EXPIRING
         return Status.ACTIVE
+
+    def is_renewed_on(self, on: dt.date) -> bool:
+        """Whether a renewal that is not ended early by this day succeeds this agreement."""
+        flag = self.__dict__.get("has_renewal")  # set by with_renewal_flag() for today
+        if flag is not None and on == today():
+            return bool(flag)
+        return Agreement.objects.not_terminated(on).filter(renews_id=self.pk).exists()
 
     @property
     def status(self) -> str:

@@ -27,11 +27,11 @@ def agreement_tree(agreement: Agreement) -> TreeNode:
             break
         seen.add(root.pk)
     partners = Prefetch("partners", queryset=Partner.objects.only("pk", "name"))
-    ordered = Agreement.objects.order_by("start_date", "number")
+    ordered = Agreement.objects.with_renewal_flag().order_by("start_date", "number")
     grandchildren = Prefetch("children", queryset=ordered.prefetch_related(partners))
     children = Prefetch("children", queryset=ordered.prefetch_related(partners, grandchildren))
     # Through .all(): the type checker's copy of prefetch_related on the custom manager rejects Prefetch objects.
-    root = Agreement.objects.all().prefetch_related(partners, children).get(pk=root.pk)
+    root = Agreement.objects.with_renewal_flag().prefetch_related(partners, children).get(pk=root.pk)
     return TreeNode(
         root,
         [TreeNode(child, [TreeNode(grand) for grand in child.children.all()]) for child in root.children.all()],

@@ -48,7 +48,7 @@ def agreement_list(request: AuthedHttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
     agreements = Agreement.objects.all()
     agreements = form.filter(agreements) if form.is_valid() else agreements.order_by("-start_date", "pk")
-    agreements = agreements.select_related("parent").prefetch_related(PARTNERS_ONLY)
+    agreements = agreements.with_renewal_flag().select_related("parent").prefetch_related(PARTNERS_ONLY)
     page = Paginator(agreements, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "sort": request.GET.get("sort", "-start")}
     template = "agreements/_list_results.html" if request.htmx else "agreements/agreement_list.html"

@@ -69,7 +69,12 @@ def partner_list(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_read)
 def partner_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
-    agreements = Agreement.objects.filter(partners=partner).select_related("parent").order_by("-start_date", "number")
+    agreements = (
+        Agreement.objects.filter(partners=partner)
+        .with_renewal_flag()
+        .select_related("parent")
+        .order_by("-start_date", "number")
+    )
     return render(
         request,
         "partners/partner_detail.html",
