@@ -171,3 +171,39 @@ def test_a_login_without_a_readable_client_address_is_logged(client, staff):
 
     client.force_login(staff)
     assert AccessLog.objects.get(username=staff.username).ip_address is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_counting_at_once_lose_no_hit_on_postgresql():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite writes one transaction at a time")
+    workers, hits = 4, 15
+    with override_settings(CACHES={"default": DATABASE_CACHE}):
+        call_command("createcachetable", verbosity=0)
+        caches["default"].clear()
+        hit_key("203.0.113.50", scope="burst", limit=1000, window=3600)  # the row exists; all others increment
+        start = threading.Barrier(workers)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                start.wait()
+                for _ in range(hits):
+                    hit_key("203.0.113.50", scope="burst", limit=1000, window=3600)
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=work) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        [key] = [k for k in _cache_keys() if ":burst:" in k]
+        assert caches["default"].get(key.split(":", 2)[2]) == 1 + workers * hits
