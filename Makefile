@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run in parallel, one process per core.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test lint typecheck messages worker clean
+.PHONY: install run dev test lint typecheck messages worker clean
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -22,13 +22,33 @@ install: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python scripts/compile_messages.py
 
+# Links in e-mails and calendar events point at the address served, unless set.
+SIMKERMA_BASE_URL ?= http://$(HOST):$(PORT)
+export SIMKERMA_BASE_URL
+# The served host is allowed, beside the local names.
+ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
+export ALLOWED_HOSTS
+
+# The demo as it is deployed: DEBUG off, gunicorn, static files by whitenoise,
+# and the worker (receipts, reminders, clean-up) beside the web server.
 run: install messages
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Simkerma is at http://$(HOST):$(PORT)/  (demo logins above; password demo-kerjasama-2025)"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=0 $(BIN)/python scripts/serve.py \
+		-- $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
+		-- $(BIN)/python manage.py simkerma_worker --loop
+
+# For developers: DEBUG on, runserver reloading on changes, and the worker beside it.
+dev: install messages
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	DEBUG=1 $(BIN)/python scripts/serve.py \
+		-- $(BIN)/python manage.py runserver $(HOST):$(PORT) \
+		-- $(BIN)/python manage.py simkerma_worker --loop
 
 test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
