@@ -17,6 +17,7 @@ from e2e.conftest import ARTIFACTS, CHROMIUM, TIMEOUT_MS
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from simkerma.activities.models import Activity
@@ -63,7 +64,7 @@ def main_pages() -> list[tuple[str, str]]:
         ("organisation", "/organisasi/"),
         ("public request form", "/layanan/ajukan/"),
         ("not found page", "/mitra/999999/"),
-        ("POST-only address opened by a link", agreement.get_absolute_url() + "akhiri/"),
+        ("POST-only address opened by a link", activity.get_absolute_url() + "status/"),
     ]
 
 
@@ -97,7 +98,16 @@ def walk(browser, live_server, viewport: dict[str, int], label: str) -> dict[str
         log_in(page)
         failures = {}
         for name, path in main_pages():
-            page.goto(path)
+            response = page.goto(path)
+            assert response is not None
+            if name == "not found page":
+                assert response.status == 404
+            elif name.startswith("POST-only"):
+                assert response.status == 405
+            else:
+                assert response.status == 200, name
+            # Every page, the error pages included, is drawn in the site's layout.
+            expect(page.locator("header.topbar")).to_be_visible()
             overflow = sideways_overflow(page)
             if overflow > 0:
                 failures[name] = overflow
@@ -157,5 +167,25 @@ def test_the_similar_partner_warning_is_one_column(browser, live_server, demo):
         heading, names = box(page, "#similar .dupes strong"), box(page, "#similar .dupes ul")
         assert names["y"] > heading["y"]
         assert abs(names["x"] - heading["x"]) < 60
+    finally:
+        context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE])
+def test_the_too_many_requests_page_is_drawn_like_the_others(browser, live_server, demo, settings, viewport):
+    settings.SIMKERMA_PUBLIC_VIEW_LIMIT = 1
+    cache.clear()  # hits counted by the other tests' visits to the public form
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    try:
+        first = page.goto("/layanan/ajukan/")
+        assert first is not None and first.status == 200
+        second = page.goto("/layanan/ajukan/")
+        assert second is not None and second.status == 429
+        expect(page.locator("header.topbar")).to_be_visible()
+        expect(page.locator("main.container .card")).to_be_visible()
+        assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"
+        assert sideways_overflow(page) == 0
     finally:
         context.close()
