@@ -47,12 +47,15 @@ def main_pages() -> list[tuple[str, str]]:
         ("partner list", "/mitra/"),
         ("partner detail", partner.get_absolute_url()),
         ("partner form", "/mitra/baru/"),
+        ("partner history", partner.get_absolute_url() + "riwayat/"),
         ("agreement list", "/dokumen/"),
         ("agreement detail", agreement.get_absolute_url()),
         ("agreement form", "/dokumen/baru/"),
         ("activity list", "/kegiatan/"),
         ("activity detail", activity.get_absolute_url()),
         ("calendar", "/kegiatan/kalender/"),
+        ("calendar week", "/kegiatan/kalender/?view=week"),
+        ("activity form", "/kegiatan/baru/"),
         ("my tasks", "/kegiatan/tugas/"),
         ("report list", "/arsip/"),
         ("report detail", report.get_absolute_url()),
@@ -60,6 +63,8 @@ def main_pages() -> list[tuple[str, str]]:
         ("all requests", "/layanan/semua/"),
         ("service report", "/layanan/laporan/"),
         ("request detail", service_request.get_absolute_url()),
+        ("request form", "/layanan/baru/"),
+        ("agreement history", agreement.get_absolute_url() + "riwayat/"),
         ("notices", "/pemberitahuan/"),
         ("organisation", "/organisasi/"),
         ("public request form", "/layanan/ajukan/"),
@@ -95,8 +100,12 @@ def walk(browser, live_server, viewport: dict[str, int], label: str) -> dict[str
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        log_in(page)
         failures = {}
+        for name, path in [("login page", "/akun/masuk/"), ("public request form, signed out", "/layanan/ajukan/")]:
+            page.goto(path)
+            if sideways_overflow(page) > 0:
+                failures[name] = sideways_overflow(page)
+        log_in(page)
         for name, path in main_pages():
             response = page.goto(path)
             assert response is not None
