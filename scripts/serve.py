@@ -46,7 +46,7 @@ def stop(children: list[subprocess.Popen[bytes]], sig: int = signal.SIGTERM) -> 
 
 def main(argv: list[str]) -> int:
     commands = split_commands(argv)
-    children = [subprocess.Popen(command) for command in commands]
+    children = [subprocess.Popen(command) for command in commands]  # noqa: S603
     received: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
@@ -69,13 +69,13 @@ def main(argv: list[str]) -> int:
                 child.returncode = os.waitstatus_to_exitcode(wait_status)
                 first_status = child.returncode
     stop(children)
-    statuses = [c.returncode for c in children if c.returncode is not None]
-    for status in [first_status, *statuses]:
-        if status:
-            # A child ended by the forwarded signal is a clean stop.
-            if received and status < 0 and -status in received:
-                continue
-            return status if status > 0 else 128 - status
+    # A child ended by a signal we sent (forwarded, or the stop after its partner
+    # exited) stopped cleanly; any other non-zero status is the answer.
+    if first_status and not (received and first_status < 0):
+        return first_status if first_status > 0 else 128 - first_status
+    for child in children:
+        if child.returncode and child.returncode > 0:
+            return child.returncode
     return 0
 
 
