@@ -50,6 +50,10 @@ dev: install messages
 		-- $(BIN)/python manage.py runserver $(HOST):$(PORT) \
 		-- $(BIN)/python manage.py simkerma_worker --loop
 
+# The worker alone, for a deployment that runs the web server elsewhere.
+worker: install messages
+	$(BIN)/python manage.py simkerma_worker --loop
+
 test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
