@@ -17,10 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from simkerma.core.xlsx import append_row
-from simkerma.servicedesk.models import CLOCK_BY_NAME, ClockName
+from simkerma.servicedesk.models import ClockName
 from simkerma.servicedesk.selectors import (
     SERVICE_TIME_KEYS,
-    breaches_in,
+    late_clocks_in,
     service_times,
     service_times_by_month,
     service_times_month,
@@ -46,11 +46,11 @@ class BreachRow:
     label: str
     deadline: dt.datetime
     done_at: dt.datetime | None
-    detected_at: dt.datetime
+    detected_at: dt.datetime | None
     reason: str
     reason_by: str
     request_pk: int
-    breach_pk: int
+    breach_pk: int | None
 
 
 @dataclass
@@ -81,21 +81,22 @@ def service_time_report(year: int, month: int | None = None, *, now: dt.datetime
         totals = list(_rows(f"{year}-{month:02d}", service_times_month(year, month, now=now)))
         months = []
     breaches = []
-    for breach in breaches_in(year, month):
-        request = breach.request
+    for item in late_clocks_in(year, month, now=now):
+        breach = item.breach
+        reason_by = breach.reason_by if breach else None
         breaches.append(
             BreachRow(
-                code=request.code,
-                subject=request.subject,
-                clock=breach.clock,
-                label=str(ClockName(breach.clock).label),
-                deadline=breach.deadline,
-                done_at=getattr(request, CLOCK_BY_NAME[breach.clock].done),
-                detected_at=breach.detected_at,
-                reason=breach.reason,
-                reason_by=(breach.reason_by.get_full_name() or breach.reason_by.username) if breach.reason_by else "",
-                request_pk=request.pk,
-                breach_pk=breach.pk,
+                code=item.request.code,
+                subject=item.request.subject,
+                clock=item.clock.name,
+                label=str(ClockName(item.clock.name).label),
+                deadline=item.deadline,
+                done_at=item.done_at,
+                detected_at=breach.detected_at if breach else None,
+                reason=breach.reason if breach else "",
+                reason_by=(reason_by.get_full_name() or reason_by.username) if reason_by else "",
+                request_pk=item.request.pk,
+                breach_pk=breach.pk if breach else None,
             )
         )
     return ServiceTimeReport(year, month, totals, months, breaches)

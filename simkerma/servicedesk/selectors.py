@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from simkerma.core.worktime import WIB
 from simkerma.servicedesk.clocks import Calendars, ClockState, next_open_state
-from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ServiceRequest
+from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ClockName, ServiceRequest
 
 SERVICE_TIME_KEYS = tuple(clock.name for clock in CLOCKS)  # draft_1d, response_15m, followup_1d (ordered)
 
@@ -104,6 +104,62 @@ def breaches_in(year: int, month: int | None = None) -> QuerySet[Breach]:
         .select_related("request", "reason_by")
         .order_by("deadline", "pk")
     )
+
+
+@dataclass
+class LateClock:
+    """A clock past its limit, read from the request's own times; the Breach row, once the worker made one."""
+
+    request: ServiceRequest
+    clock: ClockColumns
+    breach: Breach | None
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return getattr(self.request, self.clock.due)
+
+    @property
+    def done_at(self) -> dt.datetime | None:
+        return getattr(self.request, self.clock.done)
+
+    @property
+    def label(self) -> str:
+        return str(ClockName(self.clock.name).label)
+
+
+def clock_is_late(request: ServiceRequest, clock: ClockColumns, now: dt.datetime) -> bool:
+    """The same rule as the KPI's "breached": stopped after its limit, or still open past it."""
+    late = getattr(request, clock.late)
+    if late is None:
+        return False
+    done = getattr(request, clock.done)
+    return done > late if done is not None else late < now
+
+
+def late_clocks_of(request: ServiceRequest, now: dt.datetime) -> list[LateClock]:
+    """Every late clock of one request (uses `request.breaches.all()`, so prefetch it for lists)."""
+    recorded = {breach.clock: breach for breach in request.breaches.all()}
+    late = [
+        LateClock(request, clock, recorded.get(clock.name)) for clock in CLOCKS if clock_is_late(request, clock, now)
+    ]
+    return sorted(late, key=lambda item: (item.deadline, item.clock.name))
+
+
+def late_clocks_in(year: int, month: int | None = None, *, now: dt.datetime | None = None) -> list[LateClock]:
+    """The late clocks whose deadline falls in the period: exactly the rows the KPI counts as breached."""
+    now = now or timezone.now()
+    start, end = period_bounds(year, month)
+    anywhere = Q()
+    for clock in CLOCKS:
+        in_period = Q(**{f"{clock.due}__gte": start, f"{clock.due}__lt": end})
+        anywhere |= in_period & _conditions(clock, now)["breached"]
+    requests = (
+        ServiceRequest.objects.counted()
+        .filter(anywhere)
+        .prefetch_related(Prefetch("breaches", queryset=Breach.objects.select_related("reason_by")))
+    )
+    rows = [item for request in requests for item in late_clocks_of(request, now) if start <= item.deadline < end]
+    return sorted(rows, key=lambda item: (item.deadline, item.request.pk, item.clock.name))
 
 
 # -- the queue ----------------------------------------------------------------------------------

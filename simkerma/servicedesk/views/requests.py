@@ -44,6 +44,7 @@ from simkerma.servicedesk.permissions import (
 from simkerma.servicedesk.selectors import (
     breaches_without_reason,
     due_soon_requests,
+    late_clocks_of,
     overdue_requests,
     queue_requests,
     queue_rows,
@@ -171,7 +172,7 @@ def _stage_path(service_request: ServiceRequest) -> list[tuple[str, str]]:
 def _detail_context(request: HttpRequest, service_request: ServiceRequest, **forms: Any) -> dict[str, Any]:
     now = timezone.now()
     handle = can_handle_requests(request.user)
-    breaches = list(service_request.breaches.select_related("reason_by").order_by("deadline", "pk"))
+    late = late_clocks_of(service_request, now)
     breach_forms = forms.pop("breach_forms", {})
     next_stage = None
     if service_request.is_cooperation and not service_request.is_final:
@@ -183,8 +184,13 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
         "stage_changes": service_request.stage_changes.select_related("changed_by"),
         "drafts": service_request.drafts.select_related("created_by").order_by("-number"),
         "breaches": [
-            (breach, breach_forms.get(breach.pk) or BreachReasonForm(initial={"reason": breach.reason}))
-            for breach in breaches
+            (
+                item,
+                (breach_forms.get(item.breach.pk) or BreachReasonForm(initial={"reason": item.breach.reason}))
+                if item.breach
+                else None,
+            )
+            for item in late
         ],
         "can_handle": handle,
         "next_stage": next_stage,
