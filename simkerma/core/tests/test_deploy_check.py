@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in their process; a deployment never has it.
+    unset = ("DEBUG", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return env | {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "HTTPS": "1",
