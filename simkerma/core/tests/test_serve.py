@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 SERVE = Path(__file__).resolve().parents[3] / "scripts" / "serve.py"
-SLEEPER = [sys.executable, "-c", "import sys, time; print('up', flush=True); time.sleep(60)"]
+# One write of a whole line, so the two children's lines never interleave in the shared pipe.
+SLEEPER = [sys.executable, "-c", "import sys, time; sys.stdout.write('up\\n'); sys.stdout.flush(); time.sleep(60)"]
 
 
 def start(*commands):
