@@ -91,3 +91,10 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """MEDIA_ROOT in a fresh folder of its own, so a test sees exactly the files it made."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

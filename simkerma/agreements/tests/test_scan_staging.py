@@ -3,25 +3,13 @@ when that transaction commits; a failed save leaves nothing in the media folder.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from simkerma.agreements import services
 from simkerma.agreements.models import Agreement
 from simkerma.agreements.tests.test_scan import TITLE, post_with_scan, upload
 from simkerma.core.staging import STAGING_DIR
-from simkerma.core.tests.files import pdf_bytes
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def files_under(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+from simkerma.core.tests.files import files_under, pdf_bytes
 
 
 @pytest.mark.django_db

@@ -19,17 +19,7 @@ from simkerma.archive.tests.test_archive import content
 from simkerma.archive.tests.test_reports import report_data
 from simkerma.archive.tests.test_upload_transactions import EvidenceRow
 from simkerma.core.staging import STAGING_DIR
-from simkerma.core.tests.files import pdf_bytes
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def files_under(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+from simkerma.core.tests.files import files_under, pdf_bytes
 
 
 def staged(root: Path) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 from pypdf import PdfWriter
 
@@ -22,3 +23,8 @@ def pdf_bytes(pages: int = 1, *, user_password: str | None = None) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def files_under(root: Path) -> set[str]:
+    """Every file below root, as paths relative to it."""
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}

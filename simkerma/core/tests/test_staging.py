@@ -15,16 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from simkerma.core.staging import STAGING_DIR, StagedFiles, staging_sweep
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def files_under(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+from simkerma.core.tests.files import files_under
 
 
 def age(path: Path, *, minutes: int) -> None:

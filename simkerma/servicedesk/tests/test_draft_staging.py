@@ -3,27 +3,16 @@ commits; a failed or interrupted save leaves nothing in the media folder."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from simkerma.core.staging import STAGING_DIR
+from simkerma.core.tests.files import files_under
 from simkerma.servicedesk import drafting
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion
 from simkerma.servicedesk.tests import test_drafts
 from simkerma.servicedesk.tests.test_drafts import docx_text, docx_upload
 
 draft_request = test_drafts.draft_request
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def files_under(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
 
 
 def test_an_uploaded_version_reaches_its_final_name_only_on_commit(
