@@ -244,6 +244,13 @@ SIMKERMA_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_ACTIVITY_R
 SIMKERMA_AGREEMENT_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_AGREEMENT_REMINDER_DAYS", "180,90,30")]
 SIMKERMA_RETENTION_YEARS = {"report": int(os.environ.get("SIMKERMA_RETENTION_YEARS_REPORT", "5"))}
 SIMKERMA_EVIDENCE_MAX_BYTES = int(os.environ.get("SIMKERMA_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+# Images larger than this many pixels are refused from the header alone (a 48-megapixel photo passes).
+SIMKERMA_IMAGE_MAX_PIXELS = int(os.environ.get("SIMKERMA_IMAGE_MAX_PIXELS", "50000000"))
+# Uploaded PDFs with more pages are refused.
+SIMKERMA_PDF_MAX_PAGES = int(os.environ.get("SIMKERMA_PDF_MAX_PAGES", "500"))
+# Word and Excel packages (zip files): most members, and most bytes once inflated.
+SIMKERMA_OOXML_MAX_MEMBERS = int(os.environ.get("SIMKERMA_OOXML_MAX_MEMBERS", "1000"))
+SIMKERMA_OOXML_MAX_INFLATED_BYTES = int(os.environ.get("SIMKERMA_OOXML_MAX_INFLATED_MB", "64")) * 1024 * 1024
 SIMKERMA_CALENDAR_FEED_PAST_DAYS = int(os.environ.get("SIMKERMA_CALENDAR_FEED_PAST_DAYS", "365"))
 SIMKERMA_INSTITUTION_CITY = os.environ.get("SIMKERMA_INSTITUTION_CITY", "Batam")
 SIMKERMA_INSTITUTION_ADDRESS = os.environ.get(

@@ -76,6 +76,11 @@ class User(AbstractUser):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def display_name(self) -> str:
+        """How the product names this person: the full name, or the username when none is set."""
+        return self.get_full_name() or self.username
+
+    @property
     def has_role(self) -> bool:
         return bool(self.role) and self.is_active
 

@@ -23,11 +23,11 @@ UTC = dt.UTC
 
 
 def _domain() -> str:
-    return urlsplit(getattr(settings, "SIMKERMA_BASE_URL", "")).hostname or "simkerma.local"
+    return urlsplit(settings.SIMKERMA_BASE_URL).hostname or "simkerma.local"
 
 
 def _absolute(path: str) -> str:
-    return f"{getattr(settings, 'SIMKERMA_BASE_URL', '').rstrip('/')}{path}"
+    return f"{settings.SIMKERMA_BASE_URL.rstrip('/')}{path}"
 
 
 def activity_uid(activity: Activity) -> str:

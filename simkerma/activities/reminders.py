@@ -31,11 +31,11 @@ SEND_AT = dt.time(7, 0)  # reminders go out at the start of the office day (WIB)
 
 
 def activity_reminder_days() -> list[int]:
-    return sorted({int(d) for d in getattr(settings, "SIMKERMA_ACTIVITY_REMINDER_DAYS", [7, 1]) if int(d) > 0})
+    return sorted({int(d) for d in settings.SIMKERMA_ACTIVITY_REMINDER_DAYS if int(d) > 0})
 
 
 def agreement_reminder_days() -> list[int]:
-    return sorted({int(d) for d in getattr(settings, "SIMKERMA_AGREEMENT_REMINDER_DAYS", [180, 90, 30]) if int(d) > 0})
+    return sorted({int(d) for d in settings.SIMKERMA_AGREEMENT_REMINDER_DAYS if int(d) > 0})
 
 
 def window_for(days_left: int, days: list[int]) -> int | None:

@@ -153,7 +153,7 @@ def calendar_entries(first: dt.date, last: dt.date, *, unit_id: int | None = Non
 
 
 def feed_past_days() -> int:
-    return int(getattr(settings, "SIMKERMA_CALENDAR_FEED_PAST_DAYS", 365))
+    return int(settings.SIMKERMA_CALENDAR_FEED_PAST_DAYS)
 
 
 def feed_activities(user: Any, today: dt.date) -> ActivityQuerySet:

@@ -29,7 +29,7 @@ DEFAULT_RETENTION_YEARS = 5
 
 def retention_years(record_type: str) -> int:
     """Years a record type is kept after it is archived (SIMKERMA_RETENTION_YEARS, default 5)."""
-    table = getattr(settings, "SIMKERMA_RETENTION_YEARS", {}) or {}
+    table = settings.SIMKERMA_RETENTION_YEARS or {}
     return int(table.get(record_type, DEFAULT_RETENTION_YEARS))
 
 

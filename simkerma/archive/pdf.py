@@ -60,7 +60,7 @@ def report_context(report: CooperationReport) -> dict[str, Any]:
         "photos": _photo_sources(report),
         "other_evidence": list(report.evidence.exclude(kind=EvidenceFile.Kind.PHOTO)),
         "institution_name": settings.SIMKERMA_INSTITUTION_NAME,
-        "city": getattr(settings, "SIMKERMA_INSTITUTION_CITY", "Batam"),
+        "city": settings.SIMKERMA_INSTITUTION_CITY,
         "printed_on": timezone.localdate(),
     }
 

@@ -23,7 +23,6 @@ from PIL import Image
 from simkerma.core.ooxml import check_ooxml_package
 from simkerma.core.uploads import pdf_page_count
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The main part each Office package must declare, and where it lives.
@@ -32,18 +31,17 @@ OOXML_MAIN_PARTS = {
     XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/workbook.xml"),
 }
 CONTENT_TYPES_LIMIT = 1024 * 1024  # a [Content_Types].xml larger than this is not a real Office file
-DEFAULT_MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a 9000 x 9000 bomb does not
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "SIMKERMA_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return int(settings.SIMKERMA_IMAGE_MAX_PIXELS)
 
 
 def evidence_max_bytes() -> int:
-    return int(getattr(settings, "SIMKERMA_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.SIMKERMA_EVIDENCE_MAX_BYTES)
 
 
 @dataclass(frozen=True)

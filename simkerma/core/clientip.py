@@ -56,8 +56,8 @@ def forwarding_chain(request: HttpRequest) -> list[str]:
 
 def client_address(request: HttpRequest) -> str:
     remote = _valid(request.META.get("REMOTE_ADDR", "")) or "unknown"
-    count = int(getattr(settings, "SIMKERMA_TRUSTED_PROXY_COUNT", 0) or 0)
-    proxies = tuple(getattr(settings, "SIMKERMA_TRUSTED_PROXIES", ()) or ())
+    count = int(settings.SIMKERMA_TRUSTED_PROXY_COUNT or 0)
+    proxies = tuple(settings.SIMKERMA_TRUSTED_PROXIES or ())
     if count <= 0 and not proxies:
         return remote
     chain = forwarding_chain(request)

@@ -29,6 +29,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from simkerma.core.data import data_values
+
 VERSION_FIELD = "opened_version"
 TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 TOKEN_SALT = "simkerma.core.form-token"  # noqa: S105 (a signing salt, not a secret)
@@ -172,6 +174,11 @@ def ensure_current(*, instance: models.Model, opened_version: str | None, propos
         )
     if changes:
         raise StaleEdit(changes=changes, current_version=now)
+
+
+def proposed_from_data(data: Any) -> dict[str, Any]:
+    """The values a data object proposes, by field name, for ensure_current."""
+    return data_values(data)
 
 
 def proposed_from_form(form: forms.BaseForm) -> dict[str, Any]:

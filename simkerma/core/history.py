@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +19,47 @@ ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 CHANGE_REASON_MAX_LENGTH = 100
 
 
-def change_reason(text: object) -> str:
-    """A history change reason, on one line and cut to what the history table holds."""
+def change_reason(text: object, **params: object) -> str:
+    """A history change reason, on one line and cut to what the history table holds.
+
+    Services pass an English msgid declared with `reason_template` (and its %(name)s values), so
+    the stored text is the same whatever language the writer used, and the history page shows it
+    in the reader's language. Text a user typed is passed as it is.
+    """
+    text = str(text) % {name: " ".join(str(value).split()) for name, value in params.items()} if params else text
     line = " ".join(str(text).split())
     return line if len(line) <= CHANGE_REASON_MAX_LENGTH else line[: CHANGE_REASON_MAX_LENGTH - 1] + "…"
 
 
-# Change reasons written by the services, kept in the catalogue so the history page translates them.
-STORED_REASONS = (gettext_noop("created"), gettext_noop("edited"), gettext_noop("renewal"))
+# Stored reasons by msgid, each with the pattern that reads its values back out of a stored text.
+_REASON_TEMPLATES: dict[str, re.Pattern[str]] = {}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def reason_template(msgid: str) -> str:
+    """Declare a change reason that services store (wrap the msgid in gettext_noop), and return it."""
+    pattern = "".join(
+        f"(?P<{part}>.*)" if index % 2 else re.escape(part) for index, part in enumerate(_PLACEHOLDER.split(msgid))
+    )
+    _REASON_TEMPLATES[msgid] = re.compile(f"^{pattern}$", re.DOTALL)
+    return msgid
+
+
+def reason_display(stored: str) -> str:
+    """A stored change reason in the reader's language; text that is no declared reason is shown as stored."""
+    if not stored:
+        return ""
+    if stored in _REASON_TEMPLATES:
+        return gettext(stored)
+    for msgid, pattern in _REASON_TEMPLATES.items():
+        if "%(" in msgid and (match := pattern.match(stored)):
+            return gettext(msgid) % match.groupdict()
+    return gettext(stored)
+
+
+CREATED = reason_template(gettext_noop("created"))
+EDITED = reason_template(gettext_noop("edited"))
+RENEWAL = reason_template(gettext_noop("renewal"))
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "name_key"}
 
 
@@ -157,7 +191,7 @@ def _entry(record: Any, model: type[models.Model], previous: Any = None) -> Entr
         action=str(ACTIONS.get(record.history_type, record.history_type)),
         subject=f"{_label(model._meta.verbose_name)}: {record.instance}",
         # Reasons are stored as English msgids where possible, and shown in the reader's language.
-        reason=gettext(record.history_change_reason) if record.history_change_reason else "",
+        reason=reason_display(record.history_change_reason or ""),
         changes=changes,
     )
 

@@ -18,8 +18,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_MEMBERS = 1000
-DEFAULT_MAX_INFLATED_BYTES = 64 * 1024 * 1024
 # One member inflating more than this many times its stored size is a bomb, not a document
 # (Word and Excel XML compresses about 5-20 times; zeros compress about 1000 times).
 DEFAULT_MAX_RATIO = 200
@@ -27,11 +25,11 @@ RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress as much as they li
 
 
 def max_members() -> int:
-    return int(getattr(settings, "SIMKERMA_OOXML_MAX_MEMBERS", DEFAULT_MAX_MEMBERS))
+    return int(settings.SIMKERMA_OOXML_MAX_MEMBERS)
 
 
 def max_inflated_bytes() -> int:
-    return int(getattr(settings, "SIMKERMA_OOXML_MAX_INFLATED_BYTES", DEFAULT_MAX_INFLATED_BYTES))
+    return int(settings.SIMKERMA_OOXML_MAX_INFLATED_BYTES)
 
 
 def _refuse_bomb(limit: int) -> ValidationError:

@@ -12,11 +12,9 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-DEFAULT_MAX_PDF_PAGES = 500
-
 
 def max_pdf_pages() -> int:
-    return int(getattr(settings, "SIMKERMA_PDF_MAX_PAGES", DEFAULT_MAX_PDF_PAGES))
+    return int(settings.SIMKERMA_PDF_MAX_PAGES)
 
 
 def _refuse_pages(count: int) -> None:

@@ -1,6 +1,8 @@
-"""A search-and-pick widget for foreign keys into large tables.
+"""Form widgets shared by every app.
 
-A plain <select> would render every partner or agreement; this widget renders only the
+The date, time and date-time inputs use the browser's own pickers and render values in the format
+those pickers read. The picker widget is a search-and-pick widget for foreign keys into large
+tables: a plain <select> would render every partner or agreement, so this widget renders only the
 chosen ones, and an htmx search box fetches candidates as the user types.
 """
 
@@ -15,6 +17,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from simkerma.core.search import search_problem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class PickerWidget(forms.Widget):

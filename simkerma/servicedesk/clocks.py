@@ -13,19 +13,19 @@ from simkerma.servicedesk.models import CLOCKS, CalendarVersion, ClockColumns, C
 
 def working_day() -> dt.timedelta:
     """DOMAIN.md: "1 day" is one working day of 8 working hours (a setting)."""
-    return dt.timedelta(hours=getattr(settings, "SIMKERMA_WORKING_DAY_HOURS", 8))
+    return dt.timedelta(hours=settings.SIMKERMA_WORKING_DAY_HOURS)
 
 
 def clock_limit(name: str) -> dt.timedelta:
     if name == ClockName.RESPONSE:
-        return dt.timedelta(minutes=getattr(settings, "SIMKERMA_RESPONSE_MINUTES", 15))
+        return dt.timedelta(minutes=settings.SIMKERMA_RESPONSE_MINUTES)
     if name == ClockName.DRAFT:
-        return working_day() * getattr(settings, "SIMKERMA_DRAFT_WORKING_DAYS", 1)
-    return working_day() * getattr(settings, "SIMKERMA_FOLLOWUP_WORKING_DAYS", 1)
+        return working_day() * settings.SIMKERMA_DRAFT_WORKING_DAYS
+    return working_day() * settings.SIMKERMA_FOLLOWUP_WORKING_DAYS
 
 
 def due_soon_percent() -> int:
-    return int(getattr(settings, "SIMKERMA_DUE_SOON_PERCENT", 80))
+    return int(settings.SIMKERMA_DUE_SOON_PERCENT)
 
 
 def clocks_compute(request: ServiceRequest) -> None:

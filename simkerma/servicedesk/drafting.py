@@ -155,7 +155,7 @@ def build_context(request: ServiceRequest, values: dict[str, Any]) -> dict[str, 
         "document": {"short": short, "title_id": title_id, "title_en": title_en},
         "institution": {
             "name": settings.SIMKERMA_INSTITUTION_NAME,
-            "address": getattr(settings, "SIMKERMA_INSTITUTION_ADDRESS", ""),
+            "address": settings.SIMKERMA_INSTITUTION_ADDRESS,
             "signatory_name": values.get("institution_signatory_name", ""),
             "signatory_position": position,
             "signatory_position_en": POSITIONS_EN.get(position.strip().lower(), position),

@@ -448,8 +448,7 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {"mou": build_mou, "moa": buil
 
 
 def template_dir() -> Path:
-    default = Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")) / "draft-templates"
-    return Path(getattr(settings, "SIMKERMA_DRAFT_TEMPLATE_DIR", default))
+    return Path(settings.SIMKERMA_DRAFT_TEMPLATE_DIR)
 
 
 def starter_template_path(kind: str) -> Path:

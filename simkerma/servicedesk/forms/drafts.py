@@ -89,7 +89,7 @@ DOCX_ACCEPT = ".docx,application/vnd.openxmlformats-officedocument.wordprocessin
 
 
 def _max_docx_bytes() -> int:
-    return int(getattr(settings, "SIMKERMA_DRAFT_MAX_BYTES", 5 * 1024 * 1024))
+    return int(settings.SIMKERMA_DRAFT_MAX_BYTES)
 
 
 def _check_size(upload: Any) -> None:

@@ -56,14 +56,14 @@ def draft_initial(service_request: ServiceRequest, user: Any) -> dict[str, Any]:
         "number": agreement_suggest_number(kind=kind, on=timezone.localdate()),
         "title": service_request.subject,
         **_partner_defaults(service_request),
-        "institution_signatory_name": getattr(settings, "SIMKERMA_INSTITUTION_SIGNATORY_NAME", "")
+        "institution_signatory_name": settings.SIMKERMA_INSTITUTION_SIGNATORY_NAME
         or remembered.get("institution_signatory_name", ""),
-        "institution_signatory_position": getattr(settings, "SIMKERMA_INSTITUTION_SIGNATORY_POSITION", "Direktur"),
+        "institution_signatory_position": settings.SIMKERMA_INSTITUTION_SIGNATORY_POSITION,
         "contact_name": user.get_full_name() or user.username,
         "contact_email": user.email,
         "contact_phone": getattr(user, "phone", ""),
         "scope": service_request.scope,
-        "duration_years": int(getattr(settings, "SIMKERMA_DRAFT_DEFAULT_YEARS", 5)),
+        "duration_years": int(settings.SIMKERMA_DRAFT_DEFAULT_YEARS),
     }
 
 
@@ -202,7 +202,7 @@ def _sign_initial(service_request: ServiceRequest) -> tuple[dict[str, Any], list
     kind = values.get("document_kind") or service_request.document_kind or "mou"
     today = timezone.localdate()
     start = dt.date.fromisoformat(values["start_date"]) if values.get("start_date") else today
-    years = int(values.get("duration_years") or getattr(settings, "SIMKERMA_DRAFT_DEFAULT_YEARS", 5) or 5)
+    years = int(values.get("duration_years") or settings.SIMKERMA_DRAFT_DEFAULT_YEARS)
     end = (
         dt.date.fromisoformat(values["end_date"])
         if values.get("end_date")

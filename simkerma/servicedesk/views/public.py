@@ -17,7 +17,7 @@ from simkerma.servicedesk.services import service_request_create
 
 def _too_many(request: HttpRequest) -> HttpResponse:
     response = render(request, "429.html", status=429)
-    response["Retry-After"] = str(getattr(settings, "SIMKERMA_PUBLIC_FORM_WINDOW", 3600))
+    response["Retry-After"] = str(settings.SIMKERMA_PUBLIC_FORM_WINDOW)
     return response
 
 
@@ -25,8 +25,8 @@ def _views_allowed(request: HttpRequest) -> bool:
     return hit(
         request,
         scope="public-view",
-        limit=int(getattr(settings, "SIMKERMA_PUBLIC_VIEW_LIMIT", 120)),
-        window=int(getattr(settings, "SIMKERMA_PUBLIC_VIEW_WINDOW", 600)),
+        limit=int(settings.SIMKERMA_PUBLIC_VIEW_LIMIT),
+        window=int(settings.SIMKERMA_PUBLIC_VIEW_WINDOW),
     )
 
 
@@ -34,22 +34,22 @@ def _submission_allowed(request: HttpRequest) -> bool:
     return hit(
         request,
         scope="public-form",
-        limit=int(getattr(settings, "SIMKERMA_PUBLIC_FORM_LIMIT", 10)),
-        window=int(getattr(settings, "SIMKERMA_PUBLIC_FORM_WINDOW", 3600)),
+        limit=int(settings.SIMKERMA_PUBLIC_FORM_LIMIT),
+        window=int(settings.SIMKERMA_PUBLIC_FORM_WINDOW),
     )
 
 
 def _receipt_allowed(request: HttpRequest, email: str) -> bool:
     """A receipt goes out only while both the sending address and the recipient are under their limits."""
-    window = int(getattr(settings, "SIMKERMA_RECEIPT_WINDOW", 86400))
+    window = int(settings.SIMKERMA_RECEIPT_WINDOW)
     return hit(
-        request, scope="receipt-from", limit=int(getattr(settings, "SIMKERMA_RECEIPTS_PER_ADDRESS", 5)), window=window
+        request, scope="receipt-from", limit=int(settings.SIMKERMA_RECEIPTS_PER_ADDRESS), window=window
     ) and hit_key(
-        email, scope="receipt-to", limit=int(getattr(settings, "SIMKERMA_RECEIPTS_PER_RECIPIENT", 3)), window=window
+        email, scope="receipt-to", limit=int(settings.SIMKERMA_RECEIPTS_PER_RECIPIENT), window=window
     )
 
 
-@max_body_bytes(lambda: int(getattr(settings, "SIMKERMA_PUBLIC_FORM_MAX_BYTES", 64 * 1024)))
+@max_body_bytes(lambda: int(settings.SIMKERMA_PUBLIC_FORM_MAX_BYTES))
 @never_cache
 def public_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
