@@ -7,10 +7,14 @@ message; the querysets only ever look at the first words, whatever path the quer
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 MAX_SEARCH_WORDS = 10
@@ -20,6 +24,25 @@ MAX_SEARCH_LENGTH = 200
 def search_words(query: str) -> list[str]:
     """The words to search for: at most MAX_SEARCH_WORDS, from the first MAX_SEARCH_LENGTH characters."""
     return query[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_WORDS]
+
+
+def word_search(
+    queryset: QuerySet[Any],
+    query: str,
+    fields: Sequence[str],
+    extra: Callable[[str], Any] | None = None,
+) -> QuerySet[Any]:
+    """Keep the rows where every word is in one of `fields` (case-insensitive).
+
+    `extra(word)` may add one more condition a word can match instead, such as an EXISTS on a related
+    table (so rows are not repeated and no DISTINCT is needed).
+    """
+    for word in search_words(query):
+        conditions = [Q(**{f"{name}__icontains": word}) for name in fields]
+        if extra is not None:
+            conditions.append(extra(word))
+        queryset = queryset.filter(reduce(or_, conditions))
+    return queryset
 
 
 def search_problem(query: str) -> str | None:
