@@ -8,9 +8,8 @@ from simkerma.core.dates import validate_date_range
 from simkerma.core.text import one_line
 
 
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+class TidyModel(models.Model):
+    """One-line text fields are tidied on save and every date is refused outside the accepted range."""
 
     class Meta:
         abstract = True
@@ -34,6 +33,14 @@ class TimeStampedModel(models.Model):
                     errors.setdefault(field.name, []).append(error)
         if errors:
             raise ValidationError(errors)
+
+
+class TimeStampedModel(TidyModel):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 def tidy_one_line_fields(instance: models.Model) -> None:
