@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "simkerma.activities",
     "simkerma.archive",
     "simkerma.servicedesk",
+    # Composes the others (home page, navigation, demo); it comes last.
+    "simkerma.site",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "simkerma.core.context_processors.simkerma",
+                "simkerma.site.context_processors.simkerma",
             ],
         },
     },

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from simkerma.core import views as core_views
+from simkerma.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("pemberitahuan/", core_views.notice_list, name="notices"),
+    path("", site_views.home, name="home"),
+    path("pemberitahuan/", site_views.notice_list, name="notices"),
     path("akun/", include("simkerma.accounts.urls")),
     path("organisasi/", include("simkerma.org.urls")),
     path("mitra/", include("simkerma.partners.urls")),

@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.archive.tests.factories import ReportFactory
-from simkerma.core.demo import DEMO_PASSWORD, load_demo
+from simkerma.site.demo import DEMO_PASSWORD, load_demo
 from simkerma.partners.models import Partner
 from simkerma.partners.tests.factories import PartnerFactory
 from simkerma.servicedesk.models import ServiceRequest

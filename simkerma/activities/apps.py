@@ -13,3 +13,8 @@ class ActivitiesConfig(AppConfig):
 
         register_planner(plan_activity_reminders)
         register_planner(plan_agreement_reminders)
+
+        from simkerma.activities.selectors import home_panel
+        from simkerma.core.panels import register_home_panel
+
+        register_home_panel("activities", home_panel, template="activities/_home_panel.html", order=10)

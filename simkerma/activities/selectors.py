@@ -174,3 +174,8 @@ def feed_meetings(user: Any, today: dt.date) -> QuerySet[CoordinationRecord]:
         qs = qs.filter(activity__in=in_unit) | qs.filter(internal_attendees=user) | qs.filter(activity__pic=user)
         qs = qs.distinct()
     return qs.select_related("activity").order_by("held_at", "pk")
+
+
+def home_panel(user: Any) -> dict[str, Any]:
+    """For the home page: what waits for the user today (activities_home_panel shows the same)."""
+    return {"waiting": waiting_for(user, timezone.localdate())}

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AgreementsConfig(AppConfig):
     name = "simkerma.agreements"
     label = "agreements"
+
+    def ready(self) -> None:
+        from simkerma.agreements.selectors import home_panel
+        from simkerma.core.panels import register_home_panel
+
+        register_home_panel("agreements", home_panel, template="agreements/_home_panel.html", order=30)

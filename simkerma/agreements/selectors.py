@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Prefetch
 
-from simkerma.agreements.models import Agreement
+from simkerma.agreements.models import Agreement, Status, today
 from simkerma.partners.models import Partner
 
 
@@ -36,3 +38,29 @@ def agreement_tree(agreement: Agreement) -> TreeNode:
         root,
         [TreeNode(child, [TreeNode(grand) for grand in child.children.all()]) for child in root.children.all()],
     )
+
+
+def home_panel(user: Any) -> dict[str, Any]:
+    """For the home page: agreements per status, the partner count, what expires soonest and, for a
+    unit-scoped user, the agreements in force for their unit. A fixed number of queries."""
+    on = today()
+    counts = Agreement.objects.status_counts(on)
+    expiring = (
+        Agreement.objects.with_status(Status.EXPIRING, on).prefetch_related("partners").order_by("end_date", "pk")[:10]
+    )
+    values: dict[str, Any] = {
+        "statuses": [(Status(s), counts[s]) for s in Status.values],
+        "expiring": expiring,
+        "partner_count": Partner.objects.count(),
+        "expiring_days": settings.SIMKERMA_EXPIRING_DAYS,
+        "mine": None,
+    }
+    if user.is_unit_scoped:
+        values["mine"] = (
+            # User.clean() gives every unit-scoped account a unit.
+            Agreement.objects.for_unit(cast(int, user.unit_id))
+            .valid_on(on)
+            .prefetch_related("partners")
+            .order_by("end_date", "pk")[:10]
+        )
+    return values

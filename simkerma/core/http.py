@@ -8,16 +8,15 @@ This is an annotation only: Django still passes its own request object.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from simkerma.accounts.models import User
-
 
 class AuthedHttpRequest(HttpRequest):
-    user: User
+    # The project's User (settings.AUTH_USER_MODEL); core names no domain app, so it is typed loosely.
+    user: Any
     htmx: HtmxDetails

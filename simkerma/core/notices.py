@@ -25,24 +25,27 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from simkerma.core.models import Notice
+from simkerma.core.registry import Registry
 from simkerma.core.text import mail_subject
 
 logger = logging.getLogger(__name__)
 
 Planner = Callable[[dt.datetime], None]
-_planners: list[Planner] = []
+_planners: Registry[Planner] = Registry("planner")
 # A claimed notice not marked sent within this time is claimed again (its worker died).
 CLAIM_LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 
 
-def register_planner(planner: Planner) -> None:
-    if planner not in _planners:
-        _planners.append(planner)
+def register_planner(planner: Planner, *, order: int = 100) -> None:
+    name = f"{planner.__module__}.{getattr(planner, '__qualname__', repr(planner))}"
+    if "<" in name:  # a lambda or a local function: only the same object is the same planner
+        name = f"{name}#{id(planner)}"
+    _planners.register(name, planner, order=order)
 
 
 def planners() -> list[Planner]:
-    return list(_planners)
+    return _planners.items()
 
 
 def notice_plan(

@@ -1,4 +1,4 @@
-"""Working-time arithmetic (DOMAIN.md, "Working time").
+"""Working-time arithmetic (docs/service-times.md, "Working time").
 
 A `WorkCalendar` knows the opening hours of each weekday and a set of days off. It answers two
 questions without walking minute by minute:
@@ -13,8 +13,8 @@ that opening is still on time: `late_after(start, limit)` is the last on-time mo
 The calendar works in one time zone (Asia/Jakarta by default, which has no daylight saving time);
 aware datetimes from any zone are converted to it, naive ones are refused.
 
-`calendar_in_force(moment)` builds the calendar that the institution's settings (stored as
-versions in the service desk) prescribe for a clock starting at `moment`.
+`calendar_from_settings(row, around=moment)` builds the calendar that one stored settings row
+(the service desk keeps them as calendar versions) prescribes.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import holidays
 
-WIB = ZoneInfo("Asia/Jakarta")
+from simkerma.core.dates import WIB
+
 ZERO = dt.timedelta(0)
 ONE_DAY = dt.timedelta(days=1)
 
@@ -255,15 +255,3 @@ def calendar_from_settings(settings_row: Any, *, around: dt.datetime) -> WorkCal
         bool(settings_row.national_holidays),
         years_around(around),
     )
-
-
-def settings_in_force(moment: dt.datetime) -> Any:
-    """The stored calendar version in force at `moment`, or None when the default applies."""
-    from simkerma.servicedesk.models import CalendarVersion
-
-    return CalendarVersion.objects.in_force(moment)
-
-
-def calendar_in_force(moment: dt.datetime) -> WorkCalendar:
-    """The WorkCalendar for a clock that starts at `moment`."""
-    return calendar_from_settings(settings_in_force(moment), around=moment)

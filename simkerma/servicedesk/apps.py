@@ -10,3 +10,8 @@ class ServicedeskConfig(AppConfig):
         from simkerma.servicedesk.alerts import plan_breach_notices
 
         register_planner(plan_breach_notices)
+
+        from simkerma.core.panels import register_home_panel
+        from simkerma.servicedesk.selectors import home_panel_values
+
+        register_home_panel("servicedesk", home_panel_values, template="servicedesk/_home_panel.html", order=20)

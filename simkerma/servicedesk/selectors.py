@@ -226,3 +226,8 @@ def home_panel(user: Any, *, now: dt.datetime | None = None, limit: int = 10) ->
         "overdue": _rows(overdue[:limit], calendars),
         "overdue_count": overdue.count(),
     }
+
+
+def home_panel_values(user: Any) -> dict[str, Any]:
+    """home_panel(user) as the values of the home page's registered panel (core.panels)."""
+    return {"panel": home_panel(user)}

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from simkerma.core.demo import DEMO_PASSWORD, demo_is_needed, load_demo
+from simkerma.site.demo import DEMO_PASSWORD, demo_is_needed, load_demo
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ from django.core.management import call_command
 from simkerma.accounts.models import Role, User
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
-from simkerma.core.demo import DEMO_PASSWORD
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.models import ServiceRequest
+from simkerma.site.demo import DEMO_PASSWORD
 
 
 @pytest.mark.django_db
