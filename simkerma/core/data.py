@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import models
 
@@ -51,5 +51,6 @@ def apply_data(instance: models.Model, data: Any, *, exclude: Iterable[str] = ()
             many[name] = list(value or [])
         elif field.concrete:
             by_key = field.is_relation and value is not None and not isinstance(value, models.Model)
-            setattr(instance, field.attname if by_key else name, value)
+            # A concrete field is a models.Field (a generic foreign key is not concrete).
+            setattr(instance, cast(models.Field[Any, Any], field).attname if by_key else name, value)
     return many

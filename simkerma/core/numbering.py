@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.db.models.functions import Length
 
 # How often a clash on an automatic code is retried before the IntegrityError goes to the caller.
@@ -27,7 +27,7 @@ def next_number(values: Iterable[str], pattern: re.Pattern[str]) -> int:
     return max(used, default=0) + 1
 
 
-def next_code(queryset: QuerySet[Any], *, prefix: str, width: int, field: str = "code") -> str:
+def next_code(queryset: QuerySet[Any] | Manager[Any], *, prefix: str, width: int, field: str = "code") -> str:
     """The next code `prefix` + number, zero-padded to `width` digits (more digits once they run out).
 
     Only the highest code is read: codes of the same length sort as their numbers do, and a longer
