@@ -57,12 +57,14 @@ worker: install messages
 test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
+# ruff, then the layer order (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
