@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from simkerma.servicedesk.models import (
+    CLOCKS,
     Breach,
     CalendarVersion,
     DocumentTemplate,
@@ -9,6 +13,22 @@ from simkerma.servicedesk.models import (
     ServiceRequest,
     StageChange,
 )
+from simkerma.servicedesk.services import request_data, service_request_create, service_request_update
+
+# Set by the services only: the code, the clocks the received time and the calendar give, the
+# moments a clock stopped (each may record a breach), the stage path and the discard.
+SERVICE_FIELDS = [
+    "code",
+    "calendar_version",
+    *(column for clock in CLOCKS for column in (clock.due, clock.soon, clock.late, clock.done)),
+    "next_due_at",
+    "stage",
+    "logged_by",
+    "discarded_at",
+    "discarded_by",
+    "discard_kind",
+    "discard_reason",
+]
 
 
 class StageChangeInline(admin.TabularInline):
@@ -22,8 +42,20 @@ class ServiceRequestAdmin(SimpleHistoryAdmin):
     list_display = ["code", "subject", "channel", "kind", "stage", "received_at", "next_due_at"]
     list_filter = ["channel", "kind", "stage", "from_partner"]
     search_fields = ["code", "subject", "requester_name", "requester_organisation"]
-    raw_id_fields = ["partner", "agreement", "assigned_to", "logged_by", "calendar_version"]
+    raw_id_fields = ["partner", "agreement", "assigned_to"]
+    readonly_fields = SERVICE_FIELDS
     inlines = [StageChangeInline]
+
+    def save_model(self, request: HttpRequest, obj: ServiceRequest, form: Any, change: bool) -> None:
+        """Saved as intake and edits are, so a corrected received time recomputes the deadlines."""
+        obj._history_user = request.user  # type: ignore[attr-defined]
+        if change:
+            service_request_update(request=obj, data=request_data(obj), user=request.user)
+            return
+        saved = service_request_create(data=request_data(obj), user=request.user, send_receipt=False)
+        for field in ServiceRequest._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding, obj._state.db = False, saved._state.db
 
 
 @admin.register(Breach)

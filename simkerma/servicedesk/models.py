@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +39,8 @@ class RequestKind(models.TextChoices):
 
 
 DRAFT_KINDS = frozenset({RequestKind.NEW_COOPERATION, RequestKind.NEW_DRAFT, RequestKind.REVISION})
+# Kinds where the requester says which document they want.
+DOCUMENT_KINDS_WANTED = frozenset({RequestKind.NEW_DRAFT, RequestKind.REVISION})
 
 
 class Jenis(models.TextChoices):
@@ -330,6 +333,36 @@ class ServiceRequest(TimeStampedModel):
     @property
     def scope_items(self) -> list[str]:
         return [line.strip() for line in self.scope.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind in DOCUMENT_KINDS_WANTED and not self.document_kind:
+            errors["document_kind"] = str(_("Choose the document wanted: MoU, MoA/PKS or IA."))
+        if self.kind and self.kind not in DRAFT_KINDS:
+            self.document_kind = ""
+        if problem := self.received_at_problem():
+            errors["received_at"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def received_at_problem(self) -> str | None:
+        """Why the received time cannot be this: it lies ahead, or after a clock already stopped."""
+        if self.received_at is None:
+            return None
+        if self.received_at > timezone.now():
+            return str(_("This moment is in the future."))
+        for column, what in (
+            ("responded_at", _("the first response")),
+            ("draft_sent_at", _("the draft's delivery")),
+            ("followed_up_at", _("the follow-up")),
+        ):
+            done = getattr(self, column)
+            if done is not None and self.received_at > done:
+                return str(
+                    _("This is after %(what)s (%(when)s WIB); the request came in before that.")
+                    % {"what": what, "when": timezone.localtime(done).strftime("%Y-%m-%d %H:%M")}
+                )
+        return None
 
     def clock_applies(self, clock: ClockColumns) -> bool:
         if clock.name == ClockName.RESPONSE:

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from simkerma.agreements.services import agreement_save
-from simkerma.core.concurrency import ensure_current, submission_claim, submission_record
-from simkerma.core.history import change_reason
+from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
+from simkerma.core.data import apply_data
+from simkerma.core.history import EDITED, change_reason, reason_template
 from simkerma.core.notices import notice_plan
+from simkerma.core.numbering import next_code, save_with_code
 from simkerma.servicedesk.clocks import clocks_compute
 from simkerma.servicedesk.models import (
     CLOCK_BY_NAME,
     CLOCKS,
-    STAGE_ORDER,
     Breach,
     CalendarVersion,
     ClockColumns,
@@ -32,32 +33,78 @@ from simkerma.servicedesk.models import (
     Stage,
     StageChange,
 )
+from simkerma.servicedesk.permissions import can_handle_requests, can_log_request, can_manage_calendar
+from simkerma.servicedesk.rules import check_stage_change, done_moment, moment_not_before, stage_change_problem
 
-CODE_PATTERN = re.compile(r"^LYN-(\d{4})-(\d+)$")
+if TYPE_CHECKING:
+    from simkerma.accounts.models import User
+    from simkerma.partners.models import Partner
+
+__all__ = ["moment_not_before", "stage_change_problem"]  # kept here for callers of the services
+
 REQUEST_FORM = "servicedesk.request"
+
+RECEIVED = reason_template(gettext_noop("received"))
+FIRST_RESPONSE = reason_template(gettext_noop("first response"))
+FOLLOW_UP = reason_template(gettext_noop("follow-up"))
+STAGE = reason_template(gettext_noop("stage: %(stage)s"))
+SIGNED = reason_template(gettext_noop("signed: %(number)s"))
+SIGNED_FROM_REQUEST = reason_template(gettext_noop("signed from request %(code)s"))
+ASSIGNED = reason_template(gettext_noop("assigned"))
+REASON_GIVEN = reason_template(gettext_noop("reason given"))
+DEADLINE_RECOMPUTED = reason_template(gettext_noop("deadline recomputed"))
+DISCARDED = reason_template(gettext_noop("discarded as %(kind)s: %(reason)s"))
+RESTORED = reason_template(gettext_noop("restored: %(reason)s"))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ServiceRequestData:
+    """A request as intake or an edit gives it, whatever door it came by; names are the model's."""
+
+    channel: str
+    kind: str
+    subject: str
+    requester_name: str
+    received_at: dt.datetime
+    document_kind: str = ""
+    scope: str = ""
+    message: str = ""
+    from_partner: bool = False
+    partner: Partner | None = None
+    requester_position: str = ""
+    requester_organisation: str = ""
+    requester_email: str = ""
+    requester_whatsapp: str = ""
+    partner_pic: str = ""
+    assigned_to: User | None = None
+    # Empty: the next LYN-<year>-NNNN. An edit never changes the code.
+    code: str = ""
+
+
+def request_data(request: ServiceRequest) -> ServiceRequestData:
+    """The data a saved (or admin-edited) request holds now."""
+    names = {f.name for f in dataclasses.fields(ServiceRequestData)}
+    return ServiceRequestData(**{name: getattr(request, name) for name in names})
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _require(allowed: bool, message: str = "") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def service_request_next_code(*, on: dt.date) -> str:
-    prefix = f"LYN-{on.year}-"
-    codes = ServiceRequest.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    used = [int(match.group(2)) for code in codes if (match := CODE_PATTERN.match(code))]
-    return f"{prefix}{max(used, default=0) + 1:04d}"
+    return next_code(ServiceRequest.objects, prefix=f"LYN-{on.year}-", width=4)
 
 
 def _save_new(request: ServiceRequest) -> None:
-    """Save with the next free code; another intake may take the same code a moment earlier."""
-    automatic = not request.code
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                if automatic:
-                    request.code = service_request_next_code(on=timezone.localdate(request.received_at))
-                request.save()
-                return
-        except IntegrityError:
-            if not automatic or attempt == 4:
-                raise
-            request.pk = None
+    """Save with the next free code (unless one was given); another intake may take it a moment earlier."""
+    received_on = timezone.localdate(request.received_at)
+    automatic = (lambda: service_request_next_code(on=received_on)) if not request.code else None
+    save_with_code(request, save=request.save, next_code=automatic)
 
 
 def _plan_receipt(request: ServiceRequest) -> None:
@@ -86,55 +133,39 @@ def _plan_receipt(request: ServiceRequest) -> None:
     )
 
 
-@transaction.atomic
 def service_request_create(
-    *, request: ServiceRequest, user: Any = None, token: str | None = None, send_receipt: bool = True
+    *, data: ServiceRequestData, user: Any = None, token: str | None = None, send_receipt: bool = True
 ) -> ServiceRequest:
     """Register a request (public form or staff intake): its code, clocks and first stage.
 
-    A form token used before raises AlreadySubmitted, so a form sent twice registers one request.
-    The public form passes send_receipt=False past its per-address and per-recipient limits.
+    Without a signed-in user it is the public form's door, open to anyone; a signed-in user must
+    be one who logs requests. A form token used before raises AlreadySubmitted, so a form sent
+    twice registers one request. The public form passes send_receipt=False past its per-address
+    and per-recipient limits.
     """
-    claim = submission_claim(token, purpose=REQUEST_FORM)
-    if getattr(user, "is_authenticated", False):
+    _require(not _authenticated(user) or can_log_request(user))
+    request = ServiceRequest()
+    apply_data(request, data)
+    if _authenticated(user):
         request.logged_by = user
-    clocks_compute(request)
-    request._change_reason = _("received")  # type: ignore[attr-defined]
-    _save_new(request)
-    StageChange.objects.create(
-        request=request,
-        from_stage="",
-        to_stage=request.stage,
-        changed_by=request.logged_by,
-        changed_at=timezone.now(),
-        note=request.get_channel_display(),
-    )
-    submission_record(claim, request)
-    if send_receipt:
-        transaction.on_commit(lambda: _plan_receipt(request))
-    return request
-
-
-def moment_not_before(at: dt.datetime, earliest: dt.datetime) -> dt.datetime:
-    """Forms give moments to the minute: one typed in the very minute of `earliest` means `earliest`."""
-    if at < earliest and at.second == 0 and at.microsecond == 0 and earliest - at < dt.timedelta(minutes=1):
-        return earliest
-    return at
-
-
-def _check_done_moment(request: ServiceRequest, at: dt.datetime, *, field: str) -> dt.datetime:
-    if at > timezone.now():
-        raise ValidationError({field: _("This moment is in the future.")}, code="future")
-    at = moment_not_before(at, request.received_at)
-    if at < request.received_at:
-        raise ValidationError(
-            {
-                field: _("This is before the request came in (%(received)s WIB).")
-                % {"received": timezone.localtime(request.received_at).strftime("%Y-%m-%d %H:%M")}
-            },
-            code="before_received",
+    request.full_clean(exclude=["code"] if not request.code else None, validate_unique=False)
+    with transaction.atomic():
+        claim = submission_claim(token, purpose=REQUEST_FORM)
+        clocks_compute(request)
+        request._change_reason = change_reason(RECEIVED)  # type: ignore[attr-defined]
+        _save_new(request)
+        StageChange.objects.create(
+            request=request,
+            from_stage="",
+            to_stage=request.stage,
+            changed_by=request.logged_by,
+            changed_at=timezone.now(),
+            note=request.get_channel_display(),
         )
-    return at
+        submission_record(claim, request)
+        if send_receipt:
+            transaction.on_commit(lambda: _plan_receipt(request))
+    return request
 
 
 def _close_clock(request: ServiceRequest, clock: ClockColumns, at: dt.datetime) -> None:
@@ -156,70 +187,78 @@ def _drop_stale_breaches(request: ServiceRequest) -> None:
         late, done = getattr(request, clock.late), getattr(request, clock.done)
         still_late = late is not None and (done > late if done is not None else timezone.now() > late)
         if not still_late:
-            breach._change_reason = _("deadline recomputed")  # type: ignore[attr-defined]
+            breach._change_reason = change_reason(DEADLINE_RECOMPUTED)  # type: ignore[attr-defined]
             breach.delete()
         elif breach.deadline != getattr(request, clock.due):
             breach.deadline = getattr(request, clock.due)
             breach.save(update_fields=["deadline"])
 
 
-@transaction.atomic
 def service_request_update(
     *,
     request: ServiceRequest,
+    data: ServiceRequestData,
     user: Any,
     reason: str = "",
     opened_version: str | None = None,
-    proposed: Mapping[str, Any] | None = None,
 ) -> ServiceRequest:
     """Save edits to a request; deadlines follow its (possibly corrected) received time and kind.
 
-    `proposed` holds the values being set; when the request was saved by someone else since
-    `opened_version` and those values would overwrite their change, StaleEdit is raised.
+    When the request was saved by someone else since `opened_version` and the values in `data`
+    would overwrite their change, StaleEdit is raised.
     """
-    ensure_current(instance=request, opened_version=opened_version, proposed=proposed or {})
-    for clock in CLOCKS:
-        if not request.clock_applies(clock):
-            setattr(request, clock.done, None)
-    draft_withdrawn = request.stage == Stage.DITOLAK and request.draft_due_at is None
-    clocks_compute(request)
-    if draft_withdrawn:
-        draft = CLOCK_BY_NAME[ClockName.DRAFT]
-        for column in (draft.due, draft.soon, draft.late):
-            setattr(request, column, None)
-        request.refresh_next_due()
-    request._change_reason = change_reason(reason or _("edited"))  # type: ignore[attr-defined]
-    request.save()
-    _drop_stale_breaches(request)
+    _require(can_handle_requests(user))
+    with transaction.atomic():
+        proposed = proposed_from_data(data)
+        if not data.code:  # an edit without a code keeps the code
+            proposed["code"] = request.code
+        ensure_current(instance=request, opened_version=opened_version, proposed=proposed)
+        apply_data(request, data, exclude=["code"] if not data.code else ())
+        request.full_clean()
+        for clock in CLOCKS:
+            if not request.clock_applies(clock):
+                setattr(request, clock.done, None)
+        draft_withdrawn = request.stage == Stage.DITOLAK and request.draft_due_at is None
+        clocks_compute(request)
+        if draft_withdrawn:
+            draft = CLOCK_BY_NAME[ClockName.DRAFT]
+            for column in (draft.due, draft.soon, draft.late):
+                setattr(request, column, None)
+            request.refresh_next_due()
+        request._change_reason = change_reason(reason or EDITED)  # type: ignore[attr-defined]
+        request.save()
+        _drop_stale_breaches(request)
     return request
 
 
 @transaction.atomic
 def service_request_respond(*, request: ServiceRequest, at: dt.datetime, note: str, user: Any) -> ServiceRequest:
+    _require(can_handle_requests(user))
     if request.responded_at is not None:
         raise ValidationError({"at": _("The first response is recorded already.")}, code="done")
-    at = _check_done_moment(request, at, field="at")
+    at = done_moment(request, at, field="at")
     _close_clock(request, CLOCK_BY_NAME[ClockName.RESPONSE], at)
     request.response_note = note
     if request.assigned_to_id is None and getattr(user, "is_team", False):
         request.assigned_to = user
     request.refresh_next_due()
-    request._change_reason = _("first response")  # type: ignore[attr-defined]
+    request._change_reason = change_reason(FIRST_RESPONSE)  # type: ignore[attr-defined]
     request.save()
     return request
 
 
 @transaction.atomic
 def service_request_follow_up(*, request: ServiceRequest, at: dt.datetime, note: str, user: Any) -> ServiceRequest:
+    _require(can_handle_requests(user))
     if request.followup_due_at is None:
         raise ValidationError({"at": _("Only a partner's request has a follow-up clock.")}, code="not_partner")
     if request.followed_up_at is not None:
         raise ValidationError({"at": _("The follow-up is recorded already.")}, code="done")
-    at = _check_done_moment(request, at, field="at")
+    at = done_moment(request, at, field="at")
     _close_clock(request, CLOCK_BY_NAME[ClockName.FOLLOWUP], at)
     request.followup_note = note
     request.refresh_next_due()
-    request._change_reason = _("follow-up")  # type: ignore[attr-defined]
+    request._change_reason = change_reason(FOLLOW_UP)  # type: ignore[attr-defined]
     request.save()
     return request
 
@@ -234,51 +273,29 @@ def service_request_draft_delivered(*, request: ServiceRequest, at: dt.datetime)
     request.refresh_next_due()
 
 
-def stage_change_problem(request: ServiceRequest, to_stage: str, *, signing: bool = False) -> str | None:
-    """Why the request cannot move to this stage now, or None when it can."""
-    if not request.is_cooperation:
-        return _("Only cooperation and agreement draft requests go through stages.")
-    if request.is_final:
-        return _("This request is closed (%(stage)s); its stage cannot change.") % {
-            "stage": request.get_stage_display()
-        }
-    if to_stage == Stage.DITOLAK:
-        return None
-    if to_stage not in STAGE_ORDER:
-        return _("Unknown stage.")
-    expected = STAGE_ORDER[STAGE_ORDER.index(request.stage) + 1]
-    if to_stage != expected:
-        return _("From “%(current)s” the next stage is “%(expected)s”; stages cannot be skipped or undone.") % {
-            "current": request.get_stage_display(),
-            "expected": Stage(expected).label,
-        }
-    if to_stage == Stage.DRAF_DISUSUN and not request.drafts.exists():
-        return _("Generate or upload a draft before marking the draft as prepared.")
-    if to_stage == Stage.DITANDATANGANI and not signing:
-        return _("Record the signed agreement on the signing form; that moves the request to “signed”.")
-    return None
-
-
 def _log_stage(request: ServiceRequest, to_stage: str, note: str, user: Any) -> None:
     StageChange.objects.create(
         request=request,
         from_stage=request.stage,
         to_stage=to_stage,
         note=note,
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by=user if _authenticated(user) else None,
         changed_at=timezone.now(),
     )
     request.stage = to_stage
 
 
+def _stage_reason(stage: str) -> str:
+    """The stage in the reason is its English label; the history page shows the reason translated."""
+    with translation.override("en"):
+        return change_reason(STAGE, stage=str(Stage(stage).label))
+
+
 @transaction.atomic
 def service_request_change_stage(*, request: ServiceRequest, to_stage: str, note: str, user: Any) -> ServiceRequest:
-    problem = stage_change_problem(request, to_stage)
-    if problem:
-        raise ValidationError({"to_stage": problem}, code="out_of_order")
+    _require(can_handle_requests(user))
+    check_stage_change(request, to_stage, note)
     if to_stage == Stage.DITOLAK:
-        if not note.strip():
-            raise ValidationError({"note": _("Give the reason for the rejection.")}, code="reason")
         request.rejection_reason = note.strip()
         draft = CLOCK_BY_NAME[ClockName.DRAFT]
         # No draft is owed any more; a rejection after the limit leaves the breach standing.
@@ -287,7 +304,7 @@ def service_request_change_stage(*, request: ServiceRequest, to_stage: str, note
                 setattr(request, column, None)
     _log_stage(request, to_stage, note, user)
     request.refresh_next_due()
-    request._change_reason = _("stage: %(stage)s") % {"stage": request.get_stage_display()}  # type: ignore[attr-defined]
+    request._change_reason = _stage_reason(to_stage)  # type: ignore[attr-defined]
     request.save()
     return request
 
@@ -295,34 +312,39 @@ def service_request_change_stage(*, request: ServiceRequest, to_stage: str, note
 @transaction.atomic
 def service_request_sign(*, request: ServiceRequest, form: Any, formset: Any, user: Any, note: str = "") -> Any:
     """Record the signed agreement from the confirmation form and close the request as signed."""
+    _require(can_handle_requests(user))
     problem = stage_change_problem(request, Stage.DITANDATANGANI, signing=True)
     if problem:
         raise ValidationError(problem, code="out_of_order")
     agreement = agreement_save(
-        form=form, formset=formset, user=user, reason=_("signed from request %(code)s") % {"code": request.code}
+        form=form, formset=formset, user=user, reason=change_reason(SIGNED_FROM_REQUEST, code=request.code)
     )
     request.agreement = agreement
     _log_stage(request, Stage.DITANDATANGANI, note or agreement.number, user)
     request.refresh_next_due()
-    request._change_reason = _("signed: %(number)s") % {"number": agreement.number}  # type: ignore[attr-defined]
+    request._change_reason = change_reason(SIGNED, number=agreement.number)  # type: ignore[attr-defined]
     request.save()
     return agreement
 
 
 @transaction.atomic
 def service_request_assign(*, request: ServiceRequest, assignee: Any, user: Any) -> ServiceRequest:
+    _require(can_handle_requests(user))
+    if assignee is not None and not getattr(assignee, "is_team", False):
+        raise ValidationError({"assigned_to": _("Only a member of the cooperation team handles requests.")})
     request.assigned_to = assignee
-    request._change_reason = _("assigned")  # type: ignore[attr-defined]
+    request._change_reason = change_reason(ASSIGNED)  # type: ignore[attr-defined]
     request.save(update_fields=["assigned_to", "updated_at"])
     return request
 
 
 @transaction.atomic
 def breach_give_reason(*, breach: Breach, reason: str, user: Any) -> Breach:
+    _require(can_handle_requests(user))
     breach.reason = reason.strip()
     breach.reason_by = user
     breach.reason_at = timezone.now()
-    breach._change_reason = _("reason given")  # type: ignore[attr-defined]
+    breach._change_reason = change_reason(REASON_GIVEN)  # type: ignore[attr-defined]
     breach.save(update_fields=["reason", "reason_by", "reason_at"])
     return breach
 
@@ -356,6 +378,7 @@ def calendar_version_create(
     note: str,
     user: Any,
 ) -> CalendarVersion:
+    _require(can_manage_calendar(user))
     return CalendarVersion.objects.create(
         effective_from=effective_from,
         weekly_hours=weekly_hours,
@@ -367,8 +390,9 @@ def calendar_version_create(
 
 
 @transaction.atomic
-def calendar_version_delete(*, version: CalendarVersion) -> None:
+def calendar_version_delete(*, version: CalendarVersion, user: Any) -> None:
     """Only a version that is not in force yet (so no clock used it) may be withdrawn."""
+    _require(can_manage_calendar(user))
     if version.effective_from <= timezone.now() or version.requests.exists():
         raise ValidationError(_("A calendar that is or was in force is kept; add a new version instead."))
     version.delete()
@@ -380,8 +404,7 @@ def service_request_discard(
 ) -> ServiceRequest:
     """Discard a request as spam or invalid: it leaves the queue, the breaches and the service-time
     counts, and stays in the list of discarded requests with who discarded it, when and why."""
-    if not getattr(user, "is_team", False):
-        raise PermissionDenied(_("Only the cooperation team discards requests."))
+    _require(can_handle_requests(user), _("Only the cooperation team discards requests."))
     current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if current.is_discarded:
         raise ValidationError(_("This request is discarded already."), code="discarded")
@@ -394,7 +417,9 @@ def service_request_discard(
     current.discarded_by = user
     current.discard_kind = kind
     current.discard_reason = reason
-    current._change_reason = change_reason(f"{DiscardKind(kind).label}: {reason}")  # type: ignore[attr-defined]
+    with translation.override("en"):
+        label = str(DiscardKind(kind).label)
+    current._change_reason = change_reason(DISCARDED, kind=label, reason=reason)  # type: ignore[attr-defined]
     current._history_user = user  # type: ignore[attr-defined]
     current.save()
     return current
@@ -403,8 +428,7 @@ def service_request_discard(
 @transaction.atomic
 def service_request_restore(*, request: ServiceRequest, reason: str, user: Any) -> ServiceRequest:
     """Take back a discard made in error: the request counts again, and its history keeps both steps."""
-    if not getattr(user, "is_team", False):
-        raise PermissionDenied(_("Only the cooperation team discards requests."))
+    _require(can_handle_requests(user), _("Only the cooperation team discards requests."))
     current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if not current.is_discarded:
         raise ValidationError(_("This request is not discarded."), code="not_discarded")
@@ -415,7 +439,7 @@ def service_request_restore(*, request: ServiceRequest, reason: str, user: Any) 
     current.discarded_by = None
     current.discard_kind = ""
     current.discard_reason = ""
-    current._change_reason = change_reason(_("restored: %(reason)s") % {"reason": reason})  # type: ignore[attr-defined]
+    current._change_reason = change_reason(RESTORED, reason=reason)  # type: ignore[attr-defined]
     current._history_user = user  # type: ignore[attr-defined]
     current.save()
     return current

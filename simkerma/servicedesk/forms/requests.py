@@ -16,9 +16,9 @@ from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.dates import validate_date_range
 from simkerma.core.search import SearchField
 from simkerma.core.validators import validate_phone
-from simkerma.core.widgets import PickerWidget
+from simkerma.core.widgets import DateTimeInput, PickerWidget
 from simkerma.partners.models import Partner
-from simkerma.servicedesk.forms.common import DateTimeInput, not_future, now_minute
+from simkerma.servicedesk.forms.common import not_future, now_minute
 from simkerma.servicedesk.models import (
     DRAFT_KINDS,
     STAGE_ORDER,
@@ -28,16 +28,33 @@ from simkerma.servicedesk.models import (
     Stage,
 )
 from simkerma.servicedesk.partner_link import partner_by_contact_email
-from simkerma.servicedesk.services import stage_change_problem
+from simkerma.servicedesk.rules import check_stage_change
+from simkerma.servicedesk.services import ServiceRequestData
 
 
 def _team_choices(field: forms.ModelChoiceField) -> None:
     field.queryset = User.objects.filter(role__in=TEAM_ROLES, is_active=True).order_by("first_name", "username")
-    field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+    field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign,assignment]
+
+
+# The fields both intake forms send; the rest of ServiceRequestData comes from the form's door.
+REQUEST_FIELDS = (
+    "kind",
+    "document_kind",
+    "subject",
+    "scope",
+    "message",
+    "requester_name",
+    "requester_position",
+    "requester_organisation",
+    "requester_email",
+    "requester_whatsapp",
+    "partner_pic",
+)
 
 
 class RequestFieldsMixin:
-    """Rules shared by the public form and the staff intake form."""
+    """Rules shared by the public form and the staff intake form (the cross-field ones are on the model)."""
 
     cleaned_data: dict[str, Any]
 
@@ -50,12 +67,11 @@ class RequestFieldsMixin:
         lines = [line.strip() for line in self.cleaned_data.get("scope", "").splitlines()]
         return "\n".join(line for line in lines if line)
 
-    def _check_document_kind(self, cleaned: dict[str, Any]) -> None:
-        kind = cleaned.get("kind")
-        if kind in (RequestKind.NEW_DRAFT, RequestKind.REVISION) and not cleaned.get("document_kind"):
-            self.add_error("document_kind", _("Choose the document wanted: MoU, MoA/PKS or IA."))  # type: ignore[attr-defined]
-        if kind and kind not in DRAFT_KINDS:
-            cleaned["document_kind"] = ""
+    def _request_values(self) -> dict[str, Any]:
+        values = {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
+        if values["kind"] not in DRAFT_KINDS:
+            values["document_kind"] = ""
+        return values
 
 
 # The anonymous form's free text is bounded: a flood must not store megabytes per submission.
@@ -133,20 +149,17 @@ class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelFo
     def is_bot(self) -> bool:
         return bool(self.data.get("website", "").strip())
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self._check_document_kind(cleaned)
-        return cleaned
-
-    def save(self, commit: bool = True) -> ServiceRequest:
-        request: ServiceRequest = super().save(commit=False)
-        request.channel = Channel.WEB
-        request.from_partner = self.cleaned_data["who"] == "mitra"
-        request.received_at = timezone.now()
-        if request.from_partner:
+    def to_data(self) -> ServiceRequestData:
+        from_partner = self.cleaned_data["who"] == "mitra"
+        values = self._request_values()
+        return ServiceRequestData(
+            **values,
+            channel=Channel.WEB,
+            from_partner=from_partner,
+            received_at=timezone.now(),
             # Linked only by the partner's own address; a name is a suggestion staff confirm.
-            request.partner = partner_by_contact_email(request.requester_email)
-        return request
+            partner=partner_by_contact_email(values["requester_email"]) if from_partner else None,
+        )
 
 
 class StaffRequestForm(VersionedFormMixin, OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelForm):
@@ -196,26 +209,19 @@ class StaffRequestForm(VersionedFormMixin, OneTimeTokenFormMixin, RequestFieldsM
             del self.fields["assigned_to"]
 
     def clean_received_at(self) -> dt.datetime:
-        received = not_future(self.cleaned_data["received_at"])
-        instance = self.instance
-        for column, label in (
-            ("responded_at", _("the first response")),
-            ("draft_sent_at", _("the draft's delivery")),
-            ("followed_up_at", _("the follow-up")),
-        ):
-            done = getattr(instance, column, None) if instance.pk else None
-            if done is not None and received > done:
-                raise forms.ValidationError(
-                    _("This is after %(what)s (%(when)s WIB); the request came in before that.")
-                    % {"what": label, "when": timezone.localtime(done).strftime("%Y-%m-%d %H:%M")},
-                    code="after_done",
-                )
-        return received
+        return not_future(self.cleaned_data["received_at"])
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self._check_document_kind(cleaned)
-        return cleaned
+    def to_data(self) -> ServiceRequestData:
+        cleaned = self.cleaned_data
+        return ServiceRequestData(
+            **self._request_values(),
+            channel=cleaned["channel"],
+            received_at=cleaned["received_at"],
+            from_partner=cleaned["from_partner"],
+            partner=cleaned["partner"],
+            # A user who does not assign requests leaves the assignment as it is.
+            assigned_to=cleaned.get("assigned_to", self.instance.assigned_to),
+        )
 
 
 class MomentForm(forms.Form):
@@ -262,11 +268,10 @@ class StageForm(forms.Form):
         cleaned = super().clean() or {}
         to_stage = cleaned.get("to_stage")
         if to_stage:
-            problem = stage_change_problem(self.request_obj, to_stage)
-            if problem:
-                self.add_error("to_stage", problem)
-            elif to_stage == Stage.DITOLAK and not cleaned.get("note", "").strip():
-                self.add_error("note", _("Give the reason for the rejection."))
+            try:
+                check_stage_change(self.request_obj, to_stage, cleaned.get("note", ""))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

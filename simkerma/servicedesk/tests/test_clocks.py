@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from simkerma.servicedesk.clocks import Calendars, clock_states
 from simkerma.servicedesk.models import Breach, CalendarVersion, ClockName, RequestKind, Stage
 from simkerma.servicedesk.services import (
+    request_data,
     service_request_change_stage,
     service_request_follow_up,
     service_request_respond,
@@ -35,11 +36,11 @@ def test_it_gives_every_request_a_response_clock_and_only_drafts_and_partners_th
     assert ServiceRequestFactory(kind=RequestKind.NEW_COOPERATION).jenis == "draf_dokumen"
 
 
-def test_it_stores_the_next_open_deadline_for_sorting():
+def test_it_stores_the_next_open_deadline_for_sorting(staff):
     request = ServiceRequestFactory(kind=RequestKind.NEW_DRAFT, document_kind="mou", from_partner=True)
     assert request.next_due_at == request.response_due_at
     with time_machine.travel(wib(2026, 11, 23, 9, 5), tick=False):
-        service_request_respond(request=request, at=wib(2026, 11, 23, 9, 5), note="", user=None)
+        service_request_respond(request=request, at=wib(2026, 11, 23, 9, 5), note="", user=staff)
     assert request.next_due_at == request.draft_due_at == wib(2026, 11, 24, 9, 0)
 
 
@@ -47,13 +48,13 @@ def test_it_stores_the_next_open_deadline_for_sorting():
     ("followed_up", "state"),
     [((2026, 11, 24, 16, 30), "met"), ((2026, 11, 25, 8, 0), "met"), ((2026, 11, 25, 8, 30), "late")],
 )
-def test_it_judges_the_domain_follow_up_example(followed_up, state):
+def test_it_judges_the_domain_follow_up_example(followed_up, state, staff):
     """Monday 20:00 → deadline Tuesday 16:00; 16:30 and Wednesday 08:00 are on time, 08:30 is late."""
     request = ServiceRequestFactory(from_partner=True, received_at=wib(2026, 11, 23, 20, 0))
     assert request.followup_due_at == wib(2026, 11, 24, 16, 0)
     at = wib(*followed_up)
     with time_machine.travel(at + dt.timedelta(minutes=1), tick=False):
-        service_request_follow_up(request=request, at=at, note="Rapat dijadwalkan", user=None)
+        service_request_follow_up(request=request, at=at, note="Rapat dijadwalkan", user=staff)
         states = {s.name: s.state for s in clock_states(request, Calendars(at))}
     assert states[ClockName.FOLLOWUP] == state
     assert Breach.objects.filter(request=request, clock=ClockName.FOLLOWUP).exists() == (state == "late")
@@ -92,20 +93,20 @@ def test_correcting_the_received_time_recomputes_with_the_calendar_then_in_force
     assert request.response_due_at == wib(2026, 11, 25, 9, 15)
     request.received_at = wib(2026, 11, 24, 15, 55)
     with time_machine.travel(wib(2026, 11, 25, 10), tick=False):
-        service_request_update(request=request, user=staff)
+        service_request_update(request=request, data=request_data(request), user=staff)
     request.refresh_from_db()
     assert request.calendar_version is None
     # The default calendar, even for Wednesday: it was in force when the clock started (the new one gives 09:10).
     assert request.response_due_at == wib(2026, 11, 25, 8, 10)
 
 
-def test_it_refuses_a_response_before_the_request_or_in_the_future():
+def test_it_refuses_a_response_before_the_request_or_in_the_future(staff):
     request = ServiceRequestFactory(received_at=wib(2026, 11, 23, 9, 0))
     with time_machine.travel(wib(2026, 11, 23, 10, 0), tick=False):
         with pytest.raises(ValidationError) as before:
-            service_request_respond(request=request, at=wib(2026, 11, 23, 8, 0), note="", user=None)
+            service_request_respond(request=request, at=wib(2026, 11, 23, 8, 0), note="", user=staff)
         with pytest.raises(ValidationError) as future:
-            service_request_respond(request=request, at=wib(2026, 11, 23, 10, 30), note="", user=None)
+            service_request_respond(request=request, at=wib(2026, 11, 23, 10, 30), note="", user=staff)
     assert before.value.error_dict.keys() == {"at"} and future.value.error_dict.keys() == {"at"}
     request.refresh_from_db()
     assert request.responded_at is None
@@ -129,8 +130,8 @@ def test_a_rejection_after_the_limit_leaves_the_draft_clock_breached(staff):
     assert request.draft_due_at == wib(2026, 11, 24, 9, 0)
 
 
-def test_a_response_typed_to_the_minute_it_came_in_counts_from_that_moment():
+def test_a_response_typed_to_the_minute_it_came_in_counts_from_that_moment(staff):
     request = ServiceRequestFactory(received_at=wib(2026, 11, 23, 9, 0, 40))
     with time_machine.travel(wib(2026, 11, 23, 9, 0, 50), tick=False):
-        service_request_respond(request=request, at=wib(2026, 11, 23, 9, 0), note="", user=None)
+        service_request_respond(request=request, at=wib(2026, 11, 23, 9, 0), note="", user=staff)
     assert request.responded_at == wib(2026, 11, 23, 9, 0, 40)

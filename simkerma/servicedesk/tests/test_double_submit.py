@@ -13,7 +13,7 @@ from django.urls import reverse
 from simkerma.core.concurrency import AlreadySubmitted, token_issue
 from simkerma.core.tests.concurrency import opened, token_for
 from simkerma.servicedesk.models import DraftVersion, ServiceRequest
-from simkerma.servicedesk.services import REQUEST_FORM, service_request_create
+from simkerma.servicedesk.services import REQUEST_FORM, request_data, service_request_create
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
 from simkerma.servicedesk.tests.helpers import public_data, staff_data, wib
 from simkerma.servicedesk.tests.test_drafts import docx_upload, draft_data, draft_request  # noqa: F401 (fixture)
@@ -98,7 +98,7 @@ def test_two_requests_with_one_token_at_the_same_moment_register_one():
     def submit() -> None:
         try:
             start.wait()
-            service_request_create(request=ServiceRequestFactory.build(code=""), token=token)
+            service_request_create(data=request_data(ServiceRequestFactory.build(code="")), token=token)
             outcomes.append("created")
         except AlreadySubmitted as error:
             outcomes.append("replay" if error.obj is not None else "replay without object")

@@ -44,9 +44,7 @@ def _receipt_allowed(request: HttpRequest, email: str) -> bool:
     window = int(settings.SIMKERMA_RECEIPT_WINDOW)
     return hit(
         request, scope="receipt-from", limit=int(settings.SIMKERMA_RECEIPTS_PER_ADDRESS), window=window
-    ) and hit_key(
-        email, scope="receipt-to", limit=int(settings.SIMKERMA_RECEIPTS_PER_RECIPIENT), window=window
-    )
+    ) and hit_key(email, scope="receipt-to", limit=int(settings.SIMKERMA_RECEIPTS_PER_RECIPIENT), window=window)
 
 
 @max_body_bytes(lambda: int(settings.SIMKERMA_PUBLIC_FORM_MAX_BYTES))
@@ -63,11 +61,9 @@ def public_form(request: HttpRequest) -> HttpResponse:
             return redirect("servicedesk:public_sent", token=done.token)
         if form.is_valid():
             try:
-                new_request = form.save(commit=False)
+                data = form.to_data()
                 service_request = service_request_create(
-                    request=new_request,
-                    token=form.submission_token,
-                    send_receipt=_receipt_allowed(request, new_request.requester_email),
+                    data=data, token=form.submission_token, send_receipt=_receipt_allowed(request, data.requester_email)
                 )
             except AlreadySubmitted as error:
                 if error.obj is None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
-from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response, proposed_from_form
+from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.search import search_words
@@ -116,7 +116,7 @@ def request_create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             service_request = service_request_create(
-                request=form.save(commit=False), user=request.user, token=form.submission_token
+                data=form.to_data(), user=request.user, token=form.submission_token
             )
         except AlreadySubmitted as error:
             return already_submitted_response(request, error.obj)
@@ -132,10 +132,7 @@ def request_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             service_request_update(
-                request=form.save(commit=False),
-                user=request.user,
-                opened_version=form.opened_version,
-                proposed=proposed_from_form(form),
+                request=service_request, data=form.to_data(), user=request.user, opened_version=form.opened_version
             )
         except StaleEdit as error:
             form.refuse_stale(error)

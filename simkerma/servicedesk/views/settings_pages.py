@@ -64,7 +64,7 @@ def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
 def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(CalendarVersion, pk=pk)
     try:
-        calendar_version_delete(version=version)
+        calendar_version_delete(version=version, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
