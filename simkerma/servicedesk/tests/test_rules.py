@@ -152,3 +152,82 @@ def test_a_coordinator_logs_a_request_and_an_outsider_does_not(coordinator, outs
     with time_machine.travel(wib(2026, 11, 23, 10), tick=False):
         request = service_request_create(data=_data(), user=coordinator)
     assert request.logged_by == coordinator
+
+
+def _admin_post(client, request: ServiceRequest, **changes: str):
+    from django.urls import reverse
+
+    data = {
+        "channel": request.channel,
+        "kind": request.kind,
+        "document_kind": request.document_kind,
+        "subject": request.subject,
+        "requester_name": request.requester_name,
+        "requester_organisation": request.requester_organisation,
+        "requester_email": request.requester_email,
+        "received_at_0": "2026-11-23",
+        "received_at_1": "09:00:00",
+        "stage_changes-TOTAL_FORMS": "0",
+        "stage_changes-INITIAL_FORMS": "0",
+        "stage_changes-MIN_NUM_FORMS": "0",
+        "stage_changes-MAX_NUM_FORMS": "1000",
+    } | changes
+    return client.post(reverse("admin:servicedesk_servicerequest_change", args=[request.pk]), data)
+
+
+@pytest.fixture
+def admin_client_for(client):
+    from simkerma.accounts.models import Role
+    from simkerma.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    return client
+
+
+def test_a_received_time_corrected_in_the_admin_recomputes_the_deadlines(admin_client_for, staff):
+    request = ServiceRequestFactory(received_at=wib(2026, 11, 23, 9, 0))
+    with time_machine.travel(wib(2026, 11, 23, 9, 45), tick=False):
+        service_request_respond(request=request, at=wib(2026, 11, 23, 9, 40), note="", user=staff)
+    assert request.breaches.count() == 1  # 25 minutes after a 09:00 request is late
+    with time_machine.travel(wib(2026, 11, 23, 10), tick=False):
+        response = _admin_post(admin_client_for, request, received_at_1="09:30:00")
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.received_at == wib(2026, 11, 23, 9, 30)
+    assert request.response_due_at == wib(2026, 11, 23, 9, 45)
+    assert not request.breaches.exists()  # answered at 09:40 is on time for a 09:30 request
+    assert request.history.latest("history_id").history_change_reason == "edited"
+
+
+def test_the_admin_refuses_a_received_time_after_the_first_response(admin_client_for, staff):
+    request = _responded(staff)
+    with time_machine.travel(wib(2026, 11, 23, 10), tick=False):
+        response = _admin_post(admin_client_for, request, received_at_1="09:30:00")
+    assert response.status_code == 200
+    assert "received_at" in response.context["adminform"].form.errors
+    request.refresh_from_db()
+    assert request.received_at == wib(2026, 11, 23, 9, 0)
+    assert request.history.count() == 2
+
+
+def test_a_request_added_in_the_admin_gets_its_code_and_deadlines(admin_client_for):
+    from django.urls import reverse
+
+    data = {
+        "channel": "email",
+        "kind": RequestKind.INFORMATION,
+        "subject": "Dari admin",
+        "requester_name": "Agus",
+        "received_at_0": "2026-11-23",
+        "received_at_1": "09:00:00",
+        "stage_changes-TOTAL_FORMS": "0",
+        "stage_changes-INITIAL_FORMS": "0",
+        "stage_changes-MIN_NUM_FORMS": "0",
+        "stage_changes-MAX_NUM_FORMS": "1000",
+    }
+    with time_machine.travel(wib(2026, 11, 23, 10), tick=False):
+        response = admin_client_for.post(reverse("admin:servicedesk_servicerequest_add"), data)
+    assert response.status_code == 302
+    request = ServiceRequest.objects.get()
+    assert (request.code, request.response_due_at) == ("LYN-2026-0001", wib(2026, 11, 23, 9, 15))
+    assert request.stage_changes.count() == 1
