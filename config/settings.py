@@ -244,6 +244,13 @@ SIMKERMA_PAGE_SIZE = 25
 # Reminders (manage.py simkerma_worker) and retention (PR.28.3 section 4).
 SIMKERMA_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_ACTIVITY_REMINDER_DAYS", "7,1")]
 SIMKERMA_AGREEMENT_REMINDER_DAYS = [int(d) for d in env_list("SIMKERMA_AGREEMENT_REMINDER_DAYS", "180,90,30")]
+# Sent notices are pruned after this many days; never sooner than the longest reminder lead time,
+# so a reminder whose window is still open is not planned and sent again.
+SIMKERMA_NOTICE_KEEP_DAYS = max(
+    int(os.environ.get("SIMKERMA_NOTICE_KEEP_DAYS", "365")),
+    *SIMKERMA_ACTIVITY_REMINDER_DAYS,
+    *SIMKERMA_AGREEMENT_REMINDER_DAYS,
+)
 SIMKERMA_RETENTION_YEARS = {"report": int(os.environ.get("SIMKERMA_RETENTION_YEARS_REPORT", "5"))}
 SIMKERMA_EVIDENCE_MAX_BYTES = int(os.environ.get("SIMKERMA_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
 # Images larger than this many pixels are refused from the header alone (a 48-megapixel photo passes).

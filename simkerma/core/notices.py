@@ -6,7 +6,12 @@ An app registers a planner in its AppConfig.ready():
     register_planner(plan_activity_reminders)
 
 A planner receives the current time and calls `notice_plan(...)` for every notice that should
-exist by then; planning the same key again is a no-op, so planners can run every minute.
+exist by then; planning the same key again is a no-op, so planners can run every minute. A planner
+that fails is logged and the others still run.
+
+Sent notices are kept for settings.SIMKERMA_NOTICE_KEEP_DAYS, then pruned a batch at a time. The
+setting is never shorter than the longest reminder, so a planner whose window is still open never
+finds its notice gone and plans it again.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +41,9 @@ _planners: Registry[Planner] = Registry("planner")
 # A claimed notice not marked sent within this time is claimed again (its worker died).
 CLAIM_LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+PRUNE_BATCH = 1000
+# Notices this process created, so that a run tells how many it planned without counting the table.
+_created = 0
 
 
 def register_planner(planner: Planner, *, order: int = 100) -> None:
@@ -63,9 +72,10 @@ def notice_plan(
     address = email or (getattr(recipient, "email", "") or "")
     if Notice.objects.filter(key=key).exists():
         return None
+    global _created
     try:
         with transaction.atomic():
-            return Notice.objects.create(
+            notice = Notice.objects.create(
                 key=key,
                 kind=kind,
                 subject=mail_subject(subject),
@@ -77,6 +87,8 @@ def notice_plan(
             )
     except IntegrityError:  # another worker planned it a moment ago
         return None
+    _created += 1
+    return notice
 
 
 def worker_id() -> str:
@@ -93,8 +105,14 @@ def _claim(notice: Notice, now: dt.datetime, worker: str) -> bool:
     return taken == 1
 
 
-def send_due_notices(*, now: dt.datetime | None = None, worker: str | None = None, limit: int = 200) -> int:
-    """Send every due, unsent notice once. Returns how many were sent."""
+def send_due_notices(
+    *,
+    now: dt.datetime | None = None,
+    worker: str | None = None,
+    limit: int = 200,
+    stop: threading.Event | None = None,
+) -> int:
+    """Send every due, unsent notice once (until `stop` is set). Returns how many were sent."""
     now = now or timezone.now()
     worker = worker or worker_id()
     due = (
@@ -104,6 +122,8 @@ def send_due_notices(*, now: dt.datetime | None = None, worker: str | None = Non
     )
     sent = 0
     for notice in list(due):
+        if stop is not None and stop.is_set():
+            break
         if not _claim(notice, now, worker):
             continue
         try:
@@ -122,11 +142,35 @@ def send_due_notices(*, now: dt.datetime | None = None, worker: str | None = Non
     return sent
 
 
-def run_once(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Plan every notice that is due by now, then send. Returns (planned before, sent)."""
-    now = now or timezone.now()
-    before = Notice.objects.count()
+def run_planners(now: dt.datetime, *, stop: threading.Event | None = None) -> int:
+    """Run every planner (until `stop` is set); one that fails is logged. Returns how many notices were planned."""
+    before = _created
     for planner in planners():
-        planner(now)
-    planned = Notice.objects.count() - before
-    return planned, send_due_notices(now=now)
+        if stop is not None and stop.is_set():
+            break
+        try:
+            planner(now)
+        except Exception:
+            logger.exception("notice planner %s failed", getattr(planner, "__qualname__", planner))
+    return _created - before
+
+
+def run_once(*, now: dt.datetime | None = None, stop: threading.Event | None = None) -> tuple[int, int]:
+    """Plan every notice that is due by now, then send. Returns (planned, sent)."""
+    now = now or timezone.now()
+    planned = run_planners(now, stop=stop)
+    if stop is not None and stop.is_set():
+        return planned, 0
+    return planned, send_due_notices(now=now, stop=stop)
+
+
+def notices_prune(*, now: dt.datetime | None = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete at most `batch` of the notices sent more than SIMKERMA_NOTICE_KEEP_DAYS ago, oldest
+    first. Returns how many went; the worker calls it every run, so a backlog goes a batch at a time."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SIMKERMA_NOTICE_KEEP_DAYS)
+    old = Notice.objects.filter(sent_at__lt=cutoff).order_by("sent_at", "pk").values_list("pk", flat=True)[:batch]
+    ids = list(old)
+    if not ids:
+        return 0
+    deleted, _by_model = Notice.objects.filter(pk__in=ids).delete()
+    return deleted

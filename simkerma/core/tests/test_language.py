@@ -1,5 +1,14 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request in English leaves English active in this thread; later tests expect the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.mark.django_db
