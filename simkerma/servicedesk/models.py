@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.models import TimeStampedModel
+from simkerma.core.search import word_search
 from simkerma.core.worktime import DEFAULT_WEEKLY_HOURS, weekly_hours_to_json
 
 
@@ -203,6 +204,11 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
 
     def in_progress(self) -> ServiceRequestQuerySet:
         return self.filter(kind__in=DRAFT_KINDS).exclude(stage__in=FINAL_STAGES)
+
+    def search(self, query: str) -> ServiceRequestQuerySet:
+        """Requests where every word is in the code, subject, requester, organisation or partner's name."""
+        fields = ("code", "subject", "requester_name", "requester_organisation", "partner__name")
+        return word_search(self, query, fields)
 
 
 class ServiceRequest(TimeStampedModel):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from simkerma.core.worktime import WIB
+from simkerma.accounts.permissions import can_read
+from simkerma.core.dates import WIB
 from simkerma.servicedesk.clocks import Calendars, ClockState, next_open_state
 from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ClockName, ServiceRequest
 
@@ -178,9 +180,48 @@ def _rows(requests: QuerySet[ServiceRequest], calendars: Calendars) -> list[Queu
 QUEUE_RELATED = ("partner", "assigned_to", "calendar_version")
 
 
+class RequestOrder(StrEnum):
+    RECEIVED = "received"  # the newest first
+    NEXT_DUE = "next_due"  # the next deadline first
+
+
+ORDERINGS = {RequestOrder.RECEIVED: ("-received_at", "-pk"), RequestOrder.NEXT_DUE: ("next_due_at", "pk")}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestFilters:
+    """Which requests a list shows: already-validated values, empty meaning any."""
+
+    q: str = ""
+    stage: str = ""
+    channel: str = ""
+    kind: str = ""
+    open_only: bool = False  # only requests with a clock still running
+    order: RequestOrder = RequestOrder.RECEIVED
+
+
+def _requests(filters: RequestFilters) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.counted().select_related(*QUEUE_RELATED)
+    if filters.q:
+        requests = requests.search(filters.q)
+    for name in ("stage", "channel", "kind"):
+        if value := getattr(filters, name):
+            requests = requests.filter(**{name: value})
+    if filters.open_only:
+        requests = requests.any_open()
+    return requests.order_by(*ORDERINGS[filters.order])
+
+
+def request_list(*, user: Any, filters: RequestFilters) -> QuerySet[ServiceRequest]:
+    """The service requests a list shows this user (every role reads them; discarded ones are left out)."""
+    if not can_read(user):
+        return ServiceRequest.objects.none()
+    return _requests(filters)
+
+
 def queue_requests() -> QuerySet[ServiceRequest]:
     """Requests with a clock still running, the next deadline first."""
-    return ServiceRequest.objects.counted().any_open().select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    return _requests(RequestFilters(open_only=True, order=RequestOrder.NEXT_DUE))
 
 
 def queue_rows(requests: QuerySet[ServiceRequest] | list[ServiceRequest], *, now: dt.datetime) -> list[QueueRow]:

@@ -29,6 +29,7 @@ from simkerma.servicedesk.models import (
 )
 from simkerma.servicedesk.partner_link import partner_by_contact_email
 from simkerma.servicedesk.rules import check_stage_change
+from simkerma.servicedesk.selectors import RequestFilters
 from simkerma.servicedesk.services import ServiceRequestData
 
 
@@ -292,3 +293,10 @@ class RequestFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All")), *Stage.choices])
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *RequestKind.choices])
+
+    def to_filters(self) -> RequestFilters:
+        """The filters as chosen; a form that does not validate filters nothing."""
+        if not self.is_valid():
+            return RequestFilters()
+        data = self.cleaned_data
+        return RequestFilters(q=data["q"], stage=data["stage"], channel=data["channel"], kind=data["kind"])

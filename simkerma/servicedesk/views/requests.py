@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,6 @@ from simkerma.accounts.permissions import can_read, require
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
-from simkerma.core.search import search_words
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.clocks import Calendars, clock_states
@@ -49,6 +47,7 @@ from simkerma.servicedesk.selectors import (
     queue_requests,
     queue_rows,
 )
+from simkerma.servicedesk.selectors import request_list as requests_listed
 from simkerma.servicedesk.services import (
     breach_give_reason,
     service_request_assign,
@@ -86,20 +85,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_read)
 def request_list(request: AuthedHttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    requests = ServiceRequest.objects.counted().select_related("partner", "assigned_to").order_by("-received_at", "-pk")
-    if form.is_valid():
-        data = form.cleaned_data
-        for word in search_words(data.get("q", "")):
-            requests = requests.filter(
-                Q(code__icontains=word)
-                | Q(subject__icontains=word)
-                | Q(requester_name__icontains=word)
-                | Q(requester_organisation__icontains=word)
-                | Q(partner__name__icontains=word)
-            )
-        for key in ("stage", "channel", "kind"):
-            if data.get(key):
-                requests = requests.filter(**{key: data[key]})
+    requests = requests_listed(user=request.user, filters=form.to_filters())
     page = Paginator(requests, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "can_log": can_log_request(request.user)}
     template = (
