@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django import forms
 from django.urls import reverse_lazy
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.accounts.models import User
+from simkerma.activities.data import ActivityData, CoordinationData, TaskData
 from simkerma.activities.models import (
     Activity,
     ActivityKind,
@@ -17,30 +15,15 @@ from simkerma.activities.models import (
     CoordinationRecord,
     FollowUpTask,
     assignable_people,
-    validity_warning,
 )
-from simkerma.agreements.forms import DateInput
+from simkerma.activities.rules import activity_refusals, activity_warnings
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.search import SearchField
-from simkerma.core.widgets import PickerWidget
+from simkerma.core.widgets import DateInput, DateTimeInput, PickerWidget, TimeInput
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def people() -> Any:
@@ -50,12 +33,12 @@ def people() -> Any:
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        return str(obj.display_name)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        return str(obj.display_name)
 
 
 class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
@@ -130,63 +113,52 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
         return code or (self.instance.code if self.instance.pk else "")
 
     def clean(self) -> dict[str, Any]:
+        # Dates and times are checked by Activity.clean(); the rules that need the user or the
+        # units and prodi are the ones the service holds too.
         cleaned = super().clean() or {}
-        self._check_dates(cleaned)
         agreement: Agreement | None = cleaned.get("agreement")
         if agreement is not None:
-            self._check_scope(cleaned, agreement)
-            self._warn(cleaned, agreement)
+            refusals = activity_refusals(
+                user=self.user,
+                agreement=agreement,
+                units=list(cleaned.get("units") or []),
+                prodi=list(cleaned.get("prodi") or []),
+                partner_contact=cleaned.get("partner_contact"),
+            )
+            for name, message in refusals.items():
+                self.add_error(name, message)
+            self.warnings = activity_warnings(
+                agreement=agreement,
+                start_date=cleaned.get("start_date"),
+                end_date=cleaned.get("end_date"),
+                field=cleaned.get("field") or "",
+            )
         return cleaned
 
-    def _check_dates(self, cleaned: dict[str, Any]) -> None:
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
-        if start and end and end < start:
-            self.add_error(
-                "end_date",
-                _("The end date (%(end)s) is before the start date (%(start)s).")
-                % {"end": date_format(end), "start": date_format(start)},
-            )
-        if end_time and not start_time:
-            self.add_error("end_time", _("Give the start time too, or leave both times empty for an all-day activity."))
-        elif start and start_time and end_time and (end or start) == start and end_time <= start_time:
-            self.add_error("end_time", _("The end time must be after the start time."))
-
-    def _check_scope(self, cleaned: dict[str, Any], agreement: Agreement) -> None:
-        user = self.user
-        if user is None or not user.is_unit_scoped:
-            return
-        if not agreement.names_unit(user.unit_id):
-            self.add_error(
-                "agreement",
-                _("You can only plan activities under agreements that name your unit (%(unit)s).")
-                % {"unit": user.unit},
-            )
-            return
-        units = list(cleaned.get("units") or []) or list(agreement.units.all())
-        prodi = list(cleaned.get("prodi") or []) or list(agreement.prodi.all())
-        if not any(u.pk == user.unit_id for u in units) and not any(p.unit_id == user.unit_id for p in prodi):
-            self.add_error(
-                "units",
-                _("The activity must name your own unit (%(unit)s) or one of its study programmes.")
-                % {"unit": user.unit},
-            )
-
-    def _warn(self, cleaned: dict[str, Any], agreement: Agreement) -> None:
-        contact = cleaned.get("partner_contact")
-        if contact is not None and not agreement.partners.filter(pk=contact.partner_id).exists():
-            self.add_error("partner_contact", _("This contact belongs to a partner outside the agreement."))
-        start = cleaned.get("start_date")
-        if start:
-            warning = validity_warning(agreement, start, cleaned.get("end_date"))
-            if warning:
-                self.warnings.append(warning)
-        field = cleaned.get("field")
-        if field and field not in agreement.fields:
-            self.warnings.append(
-                _("The field %(field)s is not among the fields of agreement %(number)s (%(fields)s).")
-                % {"field": Field(field).label, "number": agreement.number, "fields": ", ".join(agreement.field_labels)}
-            )
+    def to_data(self) -> ActivityData:
+        cleaned = self.cleaned_data
+        return ActivityData(
+            agreement=cleaned["agreement"],
+            code=cleaned.get("code") or "",
+            title=cleaned["title"],
+            kind=cleaned["kind"],
+            field=cleaned["field"],
+            start_date=cleaned["start_date"],
+            start_time=cleaned.get("start_time"),
+            end_date=cleaned.get("end_date"),
+            end_time=cleaned.get("end_time"),
+            place=cleaned.get("place") or "",
+            online_link=cleaned.get("online_link") or "",
+            pic=cleaned.get("pic"),
+            partner_contact=cleaned.get("partner_contact"),
+            partner_pic=cleaned.get("partner_pic") or "",
+            units=list(cleaned.get("units") or []),
+            prodi=list(cleaned.get("prodi") or []),
+            expected_students=cleaned.get("expected_students") or 0,
+            expected_lecturers=cleaned.get("expected_lecturers") or 0,
+            benefit=cleaned.get("benefit") or "",
+            evidence=cleaned.get("evidence") or "",
+        )
 
 
 class TransitionForm(forms.Form):
@@ -268,12 +240,27 @@ class CoordinationForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelFor
             label=CoordinationRecord._meta.get_field("internal_attendees").verbose_name,
         )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("held_at"), cleaned.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", _("The end must be after the start."))
-        return cleaned
+    def to_data(self, tasks: Any = None) -> CoordinationData:
+        """The record as typed, with the follow-up tasks of the formset (rows left empty are skipped)."""
+        cleaned = self.cleaned_data
+        return CoordinationData(
+            kind=cleaned["kind"],
+            held_at=cleaned["held_at"],
+            ends_at=cleaned.get("ends_at"),
+            mode=cleaned["mode"],
+            place=cleaned.get("place") or "",
+            internal_attendees=list(cleaned.get("internal_attendees") or []),
+            internal_attendees_text=cleaned.get("internal_attendees_text") or "",
+            partner_attendees=cleaned.get("partner_attendees") or "",
+            agenda=cleaned.get("agenda") or "",
+            minutes=cleaned.get("minutes") or "",
+            decisions=cleaned.get("decisions") or "",
+            tasks=[
+                task_form.to_data()
+                for task_form in tasks or []
+                if task_form.has_changed() and getattr(task_form, "cleaned_data", None)
+            ],
+        )
 
 
 class TaskForm(forms.ModelForm):
@@ -290,11 +277,9 @@ class TaskForm(forms.ModelForm):
             help_text=_("Only people who may act on the task: the cooperation team, coordinators and P3M."),
         )
 
-    def clean_due_date(self) -> dt.date:
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate() - dt.timedelta(days=365):
-            raise forms.ValidationError(_("The due date is more than a year in the past."))
-        return due
+    def to_data(self) -> TaskData:
+        cleaned = self.cleaned_data
+        return TaskData(title=cleaned["title"], assignee=cleaned["assignee"], due_date=cleaned["due_date"])
 
 
 # Follow-up tasks entered together with a coordination record; untouched rows are skipped.

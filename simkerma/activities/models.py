@@ -14,17 +14,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from simkerma.accounts.models import WRITER_ROLES, User
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
+from simkerma.core.history import change_reason, reason_display, reason_template
 from simkerma.core.models import TimeStampedModel
 from simkerma.core.search import search_words
 from simkerma.org.models import Prodi, Unit
@@ -55,14 +57,18 @@ class ActivityStatus(models.TextChoices):
     BATAL = "batal", _("Cancelled")
 
 
-# The procedure runs in this order; batal may only end a plan that has not been carried out.
-STATUS_ORDER = [
+# The procedure runs in this order, one step at a time (PR.28.3); batal may only end a plan that
+# has not been carried out. `Activity.move()` is the one way the status changes.
+PROCEDURE = (
     ActivityStatus.RENCANA,
     ActivityStatus.DIKOORDINASIKAN,
     ActivityStatus.TERLAKSANA,
     ActivityStatus.DILAPORKAN,
     ActivityStatus.DIARSIPKAN,
-]
+)
+# Keyed by str so that plain status values (ActivityStatus is a str enum) look up the same entries.
+STEP: dict[str, int] = {status: index for index, status in enumerate(PROCEDURE)}
+NEXT_STATUS: dict[str, ActivityStatus] = {status: PROCEDURE[index + 1] for index, status in enumerate(PROCEDURE[:-1])}
 CANCELLABLE = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
 CARRIED_OUT = frozenset({ActivityStatus.TERLAKSANA, ActivityStatus.DILAPORKAN, ActivityStatus.DIARSIPKAN})
 OPEN = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
@@ -75,6 +81,69 @@ CONTRACT_STATUS = {
     ActivityStatus.DIARSIPKAN: "terlaksana",
     ActivityStatus.BATAL: "batal",
 }
+
+
+# The reason recorded by the one sanctioned move that may skip steps: an activity taken over
+# from the workbook or the demo data, whose procedure ran outside Simkerma.
+IMPORTED = reason_template(gettext_noop("imported"))
+# The history's change reason for each move, without and with the mover's reason.
+MOVE_REASONS: dict[str, tuple[str, str]] = {
+    ActivityStatus.DIKOORDINASIKAN: (
+        reason_template(gettext_noop("Coordinated")),
+        reason_template(gettext_noop("Coordinated: %(reason)s")),
+    ),
+    ActivityStatus.TERLAKSANA: (
+        reason_template(gettext_noop("Carried out")),
+        reason_template(gettext_noop("Carried out: %(reason)s")),
+    ),
+    ActivityStatus.DILAPORKAN: (
+        reason_template(gettext_noop("Reported")),
+        reason_template(gettext_noop("Reported: %(reason)s")),
+    ),
+    ActivityStatus.DIARSIPKAN: (
+        reason_template(gettext_noop("Archived")),
+        reason_template(gettext_noop("Archived: %(reason)s")),
+    ),
+    ActivityStatus.BATAL: (
+        reason_template(gettext_noop("Cancelled")),
+        reason_template(gettext_noop("Cancelled: %(reason)s")),
+    ),
+}
+
+
+def order_refusal(current: str, to: str, *, imported: bool = False) -> str:
+    """Why the procedure does not allow moving from `current` to `to`; empty when it does.
+
+    A move goes one step forward, or to batal from a plan not yet carried out. An imported move
+    (`imported=True`) may also jump forward over several steps.
+    """
+    S = ActivityStatus
+    if to not in S.values or current not in S.values:
+        return gettext("Unknown status.")
+    if to == S.BATAL:
+        if current in CANCELLABLE:
+            return ""
+        return gettext("Only a planned or coordinated activity can be cancelled; this one is %(status)s.") % {
+            "status": S(current).label
+        }
+    if current == S.BATAL:
+        return gettext("This activity was cancelled; its status cannot change any more.")
+    if STEP[to] == STEP[current] + 1 or (imported and STEP[to] > STEP[current]):
+        return ""
+    expected = NEXT_STATUS.get(current)
+    return gettext("An activity moves %(order)s one step at a time. From %(status)s the next step is %(next)s.") % {
+        "order": " → ".join(str(s.label) for s in PROCEDURE),
+        "status": S(current).label,
+        "next": S(expected).label if expected else gettext("none (it is archived)"),
+    }
+
+
+def move_reason(to: str, reason: str) -> str:
+    """The history's change reason for a move to `to` (an English msgid, shown in the reader's language)."""
+    if reason == IMPORTED:
+        return change_reason(IMPORTED)
+    plain, with_reason = MOVE_REASONS[to]
+    return change_reason(with_reason, reason=reason) if reason else change_reason(plain)
 
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
@@ -218,6 +287,137 @@ class Activity(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
 
+    # The status as stored, to tell a move from a status set by hand; and whether move() (or the
+    # sanctioned import) is saving the instance now.
+    _stored_status: str | None = None
+    _moving: bool = False
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Activity:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def refresh_from_db(self, using: str | None = None, fields: Any = None, from_queryset: Any = None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self._stored_status = self.__dict__.get("status")
+
+    @classmethod
+    def create_imported(
+        cls, *, status: str = ActivityStatus.RENCANA, reason: str = IMPORTED, **fields: Any
+    ) -> Activity:
+        """Create an activity in the status its source gives (a workbook row, the demo data).
+
+        The one sanctioned way to create an activity past rencana: its procedure ran outside
+        Simkerma, so no move is recorded; the history's creation record carries `reason`
+        ("imported"). The caller validates the values first, as for any create.
+        """
+        problem = (
+            "" if status == ActivityStatus.RENCANA else order_refusal(ActivityStatus.RENCANA, status, imported=True)
+        )
+        if problem:
+            raise ValidationError({"status": problem}, code="order")
+        activity = cls(status=status, **fields)
+        activity._change_reason = change_reason(reason)  # type: ignore[attr-defined]
+        activity._moving = True
+        try:
+            activity.save()
+        finally:
+            activity._moving = False
+        return activity
+
+    def status_refusal(self) -> str:
+        """Why the status set on this instance cannot be saved as it is; empty when it can.
+
+        The status changes only by `move()`, which records the move: a new activity is planned,
+        and a status set by hand on a stored one is refused.
+        """
+        if self._moving or "status" not in self.__dict__:
+            return ""
+        if self._state.adding or self._stored_status is None:
+            if self.status == ActivityStatus.RENCANA:
+                return ""
+            return gettext("A new activity starts as planned; its status then moves %(order)s one step at a time.") % {
+                "order": " → ".join(str(s.label) for s in PROCEDURE)
+            }
+        if self.status == self._stored_status:
+            return ""
+        return order_refusal(self._stored_status, self.status) or gettext(
+            "The status changes only by a move in the procedure, which is recorded."
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self.date_refusals()
+        problem = self.status_refusal()
+        if problem:
+            errors["status"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def date_refusals(self) -> dict[str, str]:
+        """The end comes after the start; times are given with a start time, and end after it on one day."""
+        errors: dict[str, str] = {}
+        start, end = self.start_date, self.end_date
+        if start and end and end < start:
+            errors["end_date"] = gettext("The end date (%(end)s) is before the start date (%(start)s).") % {
+                "end": date_format(end),
+                "start": date_format(start),
+            }
+        if self.end_time and not self.start_time:
+            errors["end_time"] = gettext("Give the start time too, or leave both times empty for an all-day activity.")
+        elif (
+            start and self.start_time and self.end_time and (end or start) == start and self.end_time <= self.start_time
+        ):
+            errors["end_time"] = gettext("The end time must be after the start time.")
+        return errors
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "status" in update_fields:
+            problem = self.status_refusal()
+            if problem:
+                raise ValidationError({"status": problem}, code="order")
+        super().save(*args, **kwargs)
+        if "status" in self.__dict__ and (update_fields is None or "status" in update_fields):
+            self._stored_status = self.status
+
+    def move(self, to: str, *, user: Any, reason: str = "", imported: bool = False) -> ActivityTransition:
+        """Move the activity in the procedure and record the move (who, from what, to what, why).
+
+        One step forward, or batal from rencana or dikoordinasikan (the reason becomes the cancel
+        reason). `imported=True` is the sanctioned path for the workbook importer and the demo
+        data: it may jump forward over several steps, and records the move with its reason
+        ("imported" unless given). Who may move and when is for the caller (`activity_transition`).
+        """
+        current = self._stored_status if self._stored_status is not None else self.status
+        if self._state.adding:
+            raise ValueError("An activity is saved before it moves.")
+        problem = order_refusal(current, to, imported=imported)
+        if problem:
+            raise ValidationError({"status": problem}, code="order")
+        reason = reason.strip() or (IMPORTED if imported else "")
+        update = ["status", "updated_at"]
+        previous = (self.status, self.cancel_reason, self._stored_status)
+        self.status = to
+        if to == ActivityStatus.BATAL:
+            self.cancel_reason = reason
+            update.append("cancel_reason")
+        self._change_reason = move_reason(to, reason)  # type: ignore[attr-defined]
+        self._moving = True
+        try:
+            with transaction.atomic():
+                self.save(update_fields=update)
+                return ActivityTransition.objects.create(
+                    activity=self, from_status=current, to_status=to, user=user, reason=reason
+                )
+        except BaseException:
+            self.status, self.cancel_reason, self._stored_status = previous
+            raise
+        finally:
+            self._moving = False
+
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])
 
@@ -316,6 +516,11 @@ class ActivityTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.activity_id}: {self.from_status} → {self.to_status}"
 
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language when it is one Simkerma records ("imported")."""
+        return reason_display(self.reason)
+
 
 class CoordinationRecord(TimeStampedModel):
     """A meeting or other contact by which the Kapokja coordinates an activity (PR.28.3 step 2)."""
@@ -375,6 +580,11 @@ class CoordinationRecord(TimeStampedModel):
     def end(self) -> dt.datetime:
         return self.ends_at or self.held_at + dt.timedelta(hours=1)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.held_at and self.ends_at and self.ends_at <= self.held_at:
+            raise ValidationError({"ends_at": gettext("The end must be after the start.")}, code="ends_before")
+
 
 def assignable_people() -> models.QuerySet[User]:
     """Accounts a follow-up task may be given to: active, in a role that writes (not pimpinan or auditors)."""
@@ -386,7 +596,7 @@ def assignee_refusal(user: Any) -> str:
     if getattr(user, "is_writer", False):
         return ""
     return _("Tasks go only to people who may act on them: %(name)s has a read-only role or no role.") % {
-        "name": user.get_full_name() or user.username
+        "name": user.display_name
     }
 
 
@@ -435,9 +645,15 @@ class FollowUpTask(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        errors = {}
         problem = assignee_refusal(self.assignee) if self.assignee_id else ""
         if problem:
-            raise ValidationError({"assignee": problem}, code="read_only_assignee")
+            errors["assignee"] = problem
+        # A new task is due from a year ago on; one kept for years stays editable.
+        if self._state.adding and self.due_date and self.due_date < timezone.localdate() - dt.timedelta(days=365):
+            errors["due_date"] = gettext("The due date is more than a year in the past.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_done(self) -> bool:

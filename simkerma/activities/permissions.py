@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.models import Role
-from simkerma.activities.models import ActivityStatus
+from simkerma.activities.models import ActivityStatus, order_refusal
 
 if TYPE_CHECKING:
     from simkerma.activities.models import Activity, FollowUpTask
@@ -95,33 +95,6 @@ def transition_refusal(user: Any, activity: Activity, to: str) -> str:
     return _("Unknown status.")
 
 
-def order_refusal(current: str, to: str) -> str:
-    """Why the procedure does not allow moving from `current` to `to`; empty when it does."""
-    if to not in S.values:
-        return _("Unknown status.")
-    if to == S.BATAL:
-        if current in (S.RENCANA, S.DIKOORDINASIKAN):
-            return ""
-        return _("Only a planned or coordinated activity can be cancelled; this one is %(status)s.") % {
-            "status": S(current).label
-        }
-    if current == S.BATAL:
-        return _("This activity was cancelled; its status cannot change any more.")
-    position = STATUS_INDEX[current]
-    if STATUS_INDEX[to] == position + 1:
-        return ""
-    expected = NEXT_STATUS.get(current)
-    return _("An activity moves %(order)s one step at a time. From %(status)s the next step is %(next)s.") % {
-        "order": " → ".join(str(s.label) for s in ORDER),
-        "status": S(current).label,
-        "next": S(expected).label if expected else _("none (it is archived)"),
-    }
-
-
-ORDER = [S.RENCANA, S.DIKOORDINASIKAN, S.TERLAKSANA, S.DILAPORKAN, S.DIARSIPKAN]
-# Keyed by str so that plain status values (ActivityStatus is a str enum) look up the same entries.
-STATUS_INDEX: dict[str, int] = {status: index for index, status in enumerate(ORDER)}
-NEXT_STATUS: dict[str, ActivityStatus] = {status: ORDER[index + 1] for index, status in enumerate(ORDER[:-1])}
 # Moves offered as buttons on the activity page; reporting and archiving happen through reports.
 BUTTON_MOVES = (S.DIKOORDINASIKAN, S.TERLAKSANA, S.BATAL)
 

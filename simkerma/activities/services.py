@@ -4,82 +4,130 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simkerma.activities.data import ActivityData, CoordinationData, TaskData
 from simkerma.activities.models import (
     Activity,
     ActivityStatus,
-    ActivityTransition,
     CalendarToken,
     CoordinationRecord,
     FollowUpTask,
-    assignee_refusal,
+    order_refusal,
 )
 from simkerma.activities.permissions import (
     can_complete_task,
     can_coordinate,
-    order_refusal,
+    can_edit_activity,
+    can_plan,
     timing_refusal,
     transition_refusal,
 )
-from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
-from simkerma.core.history import change_reason
+from simkerma.activities.rules import activity_warnings, check_activity
+from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
+from simkerma.core.data import Saved, apply_data
+from simkerma.core.history import CREATED, EDITED, change_reason
+from simkerma.core.numbering import next_code, save_with_code
 
 S = ActivityStatus
+ACTIVITY_FORM = "activities.activity"
+COORDINATION_FORM = "activities.coordination"
+TASK_FORM = "activities.task"
+CODE_WIDTH = 5
 CODE_PATTERN = r"^K[0-9]{4}-[0-9]{5}$"
 
 
 def activity_next_code(*, year: int) -> str:
     """The next code in the K<year>-<running number> scheme, e.g. K2026-00001."""
-    prefix = f"K{year}-"
-    last = (
-        Activity.objects.filter(code__startswith=prefix, code__regex=CODE_PATTERN)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    # Codes outside the scheme (a running number of another width, typed by hand) are skipped.
+    in_scheme = Activity.objects.filter(code__regex=CODE_PATTERN)
+    return next_code(in_scheme, prefix=f"K{year}-", width=CODE_WIDTH)
 
 
-@transaction.atomic
 def activity_save(
-    *, form: Any, user: Any, reason: str, opened_version: str | None = None, token: str | None = None
-) -> Activity:
-    """Save an activity form; an empty code takes the next one (retrying if someone took it first).
+    *,
+    activity: Activity | None = None,
+    data: ActivityData,
+    user: Any,
+    reason: str = "",
+    opened_version: str | None = None,
+    token: str | None = None,
+) -> Saved[Activity]:
+    """Create (`activity` None) or update an activity, its units and its prodi, as one history record.
 
-    A stale edit that would overwrite someone's change raises StaleEdit; a create whose form token
-    was used raises AlreadySubmitted.
+    Refuses with PermissionDenied when the user may not write it, and with ValidationError (by
+    field) when a rule is broken; nothing is saved then. An empty code takes the next one (the next
+    free one when another user took it a moment earlier); on edit an empty code keeps the stored
+    one. A stale edit that would overwrite someone's change raises StaleEdit; a create whose form
+    token was used raises AlreadySubmitted. Gives back the activity with its warnings (outside the
+    agreement's validity, a field the agreement does not name).
     """
-    activity: Activity = form.save(commit=False)
-    claim = submission_claim(token, purpose="activities.activity") if activity.pk is None else None
-    ensure_current(instance=activity, opened_version=opened_version, proposed=proposed_from_form(form))
-    automatic = not form.cleaned_data.get("code")
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                if automatic:
-                    activity.code = activity_next_code(year=activity.start_date.year)
-                if activity.pk is None and getattr(user, "is_authenticated", False):
-                    activity.created_by = user
-                activity._change_reason = change_reason(reason)  # type: ignore[attr-defined]
-                activity.save()
-                form.save_m2m()
-                submission_record(claim, activity)
-                return activity
-        except IntegrityError:
-            if not automatic or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    activity = activity if activity is not None else Activity()
+    creating = activity.pk is None
+    _check_may_save(user, activity)
+    many = apply_data(activity, data, exclude=["code"])
+    activity.code = "".join(data.code.split()) or activity.code
+    automatic = not activity.code
+    activity.full_clean(exclude=["code"] if automatic else None)
+    check_activity(
+        user=user,
+        agreement=activity.agreement,
+        units=many["units"],
+        prodi=many["prodi"],
+        partner_contact=activity.partner_contact,
+    )
+    warnings = activity_warnings(
+        agreement=activity.agreement, start_date=activity.start_date, end_date=activity.end_date, field=activity.field
+    )
+    with transaction.atomic():
+        claim = submission_claim(token, purpose=ACTIVITY_FORM) if creating else None
+        ensure_current(instance=activity, opened_version=opened_version, proposed=proposed_from_data(data))
+        if creating and getattr(user, "is_authenticated", False):
+            activity.created_by = user
+        activity._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
+        year = activity.start_date.year
+        save_with_code(
+            activity,
+            save=lambda: _save_with_one_record(activity, many),
+            next_code=(lambda: activity_next_code(year=year)) if automatic else None,
+        )
+        submission_record(claim, activity)
+    return Saved(activity, tuple(warnings))
+
+
+def _check_may_save(user: Any, activity: Activity) -> None:
+    allowed = can_plan(user) if activity.pk is None else can_edit_activity(user, activity)
+    if not allowed:
+        raise PermissionDenied
+
+
+def _save_with_one_record(activity: Activity, many: dict[str, list[Any]]) -> None:
+    """Save the row and its units and prodi as one history record.
+
+    django-simple-history records each many-to-many change on its own; history is held back until
+    the relations are saved, then written once with them.
+    """
+    is_new = activity._state.adding
+    activity.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        activity.save()
+        for name, values in many.items():
+            getattr(activity, name).set(values)
+    finally:
+        del activity.skip_history_when_saving  # type: ignore[attr-defined]
+    activity.save(update_fields=["updated_at"])  # the one record, with the relations as saved
+    if is_new:
+        latest = activity.history.order_by("-history_id").values("history_id")[:1]
+        activity.history.filter(history_id__in=latest).update(history_type="+")
 
 
 def activity_transition(*, activity: Activity, to: str, user: Any, reason: str = "") -> Activity:
     """Move an activity one step in the procedure, or cancel it, and log who did it and why.
 
-    Raises ValidationError when the procedure does not allow the move (out of order, or a
-    cancellation without a reason) and PermissionDenied when this user's role may not make it.
+    Raises ValidationError when the procedure does not allow the move (out of order, too early,
+    or a cancellation without a reason) and PermissionDenied when this user's role may not make it.
     """
     reason = reason.strip()
     with transaction.atomic():
@@ -95,65 +143,72 @@ def activity_transition(*, activity: Activity, to: str, user: Any, reason: str =
             raise ValidationError(too_early, code="too_early")
         if to == S.BATAL and not reason:
             raise ValidationError({"reason": _("Give the reason for cancelling.")}, code="reason")
-        ActivityTransition.objects.create(
-            activity=current, from_status=current.status, to_status=to, user=user, reason=reason
-        )
-        current.status = to
-        update = ["status", "updated_at"]
-        if to == S.BATAL:
-            current.cancel_reason = reason
-            update.append("cancel_reason")
-        current._change_reason = change_reason(f"{S(to).label}: {reason}" if reason else S(to).label)  # type: ignore[attr-defined]
-        current.save(update_fields=update)
+        current.move(to, user=user, reason=reason)
     activity.status = current.status
     activity.cancel_reason = current.cancel_reason
+    activity._stored_status = current.status
     return activity
 
 
-@transaction.atomic
 def coordination_save(
     *,
-    form: Any,
-    tasks: Any,
+    record: CoordinationRecord | None = None,
     activity: Activity,
+    data: CoordinationData,
     user: Any,
     opened_version: str | None = None,
     token: str | None = None,
 ) -> CoordinationRecord:
-    """Save a coordination record and the follow-up tasks entered with it (rows left empty are skipped)."""
+    """Create (`record` None) or update a coordination record; a new one also creates `data.tasks`.
+
+    The record and every task are validated before anything is written; all is saved in one
+    transaction. Only the cooperation team coordinates, and not on a cancelled or archived activity.
+    """
     if not can_coordinate(user):
         raise PermissionDenied
-    record: CoordinationRecord = form.save(commit=False)
-    claim = submission_claim(token, purpose="activities.coordination") if record.pk is None else None
-    ensure_current(instance=record, opened_version=opened_version, proposed=proposed_from_form(form))
+    record = record if record is not None else CoordinationRecord()
+    creating = record.pk is None
+    if creating and activity.status in (S.BATAL, S.DIARSIPKAN):
+        raise PermissionDenied
+    many = apply_data(record, data, exclude=["tasks"])
     record.activity = activity
-    if record.pk is None:
-        record.created_by = user
-    record.save()
-    form.save_m2m()
-    for task_form in tasks or []:
-        if task_form.has_changed() and getattr(task_form, "cleaned_data", None):
-            task_create(form=task_form, activity=activity, record=record, user=user)
-    submission_record(claim, record)
+    record.full_clean()
+    tasks = [_task(activity=activity, data=task, user=user) for task in data.tasks] if creating else []
+    with transaction.atomic():
+        claim = submission_claim(token, purpose=COORDINATION_FORM) if creating else None
+        ensure_current(instance=record, opened_version=opened_version, proposed=proposed_from_data(data))
+        if creating:
+            record.created_by = user
+        record.save()
+        for name, values in many.items():
+            getattr(record, name).set(values)
+        for task in tasks:
+            task.record = record
+            task.save()
+        submission_record(claim, record)
     return record
 
 
-@transaction.atomic
+def _task(*, activity: Activity, data: TaskData, user: Any) -> FollowUpTask:
+    """A follow-up task, validated and not yet saved."""
+    task = FollowUpTask(activity=activity, created_by=user)
+    apply_data(task, data)
+    task.full_clean(exclude=["record"])
+    return task
+
+
 def task_create(
-    *, form: Any, activity: Activity, record: CoordinationRecord | None, user: Any, token: str | None = None
+    *, activity: Activity, record: CoordinationRecord | None, data: TaskData, user: Any, token: str | None = None
 ) -> FollowUpTask:
+    """Add a follow-up task to an activity (and to one of its coordination records)."""
     if not can_coordinate(user):
         raise PermissionDenied
-    claim = submission_claim(token, purpose="activities.task")
-    task: FollowUpTask = form.save(commit=False)
-    problem = assignee_refusal(task.assignee)
-    if problem:
-        raise ValidationError({"assignee": problem}, code="read_only_assignee")
-    task.activity = activity
+    task = _task(activity=activity, data=data, user=user)
     task.record = record
-    task.created_by = user
-    task.save()
-    submission_record(claim, task)
+    with transaction.atomic():
+        claim = submission_claim(token, purpose=TASK_FORM)
+        task.save()
+        submission_record(claim, task)
     return task
 
 

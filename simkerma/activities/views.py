@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -127,16 +127,16 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/activity_detail.html", context)
 
 
-def _form_page(request: HttpRequest, instance: Activity, *, initial: dict | None = None, reason: str) -> HttpResponse:
+def _form_page(request: AuthedHttpRequest, instance: Activity, *, initial: dict | None = None) -> HttpResponse:
     form = ActivityForm(request.POST or None, instance=instance, initial=initial, user=request.user)
     if request.method == "POST" and (done := form.replayed()) is not None:
         return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = activity_save(
-                form=form,
+            saved = activity_save(
+                activity=instance if instance.pk else None,
+                data=form.to_data(),
                 user=request.user,
-                reason=reason,
                 opened_version=form.opened_version,
                 token=form.submission_token,
             )
@@ -144,12 +144,20 @@ def _form_page(request: HttpRequest, instance: Activity, *, initial: dict | None
             form.refuse_stale(error)
         except AlreadySubmitted as error:
             return already_submitted_response(request, error.obj)
+        except ValidationError as error:
+            refuse(form, error)
         else:
-            messages.success(request, _("Activity saved: %(code)s") % {"code": activity.code})
-            for warning in form.warnings:
+            messages.success(request, _("Activity saved: %(code)s") % {"code": saved.obj.code})
+            for warning in saved.warnings:
                 messages.warning(request, warning)
-            return redirect(activity)
+            return redirect(saved.obj)
     return render(request, "activities/activity_form.html", {"form": form, "activity": instance})
+
+
+def refuse(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal on the form: by field where the form has the field, else on top."""
+    for name, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        form.add_error(name if name in form.fields else None, messages_)
 
 
 @require(can_plan)
@@ -162,13 +170,13 @@ def activity_create(request: AuthedHttpRequest) -> HttpResponse:
         if agreement is not None and can_plan_under(request.user, agreement):
             initial["agreement"] = agreement.pk
             initial["field"] = agreement.fields[0] if len(agreement.fields) == 1 else None
-    return _form_page(request, Activity(), initial=initial, reason=_("created"))
+    return _form_page(request, Activity(), initial=initial)
 
 
 @require(can_read)
 def activity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk, write=True)
-    return _form_page(request, activity, reason=_("edited"))
+    return _form_page(request, activity)
 
 
 @require_POST
@@ -260,12 +268,15 @@ def coordination_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and tasks.is_valid():
         try:
             record = coordination_save(
-                form=form, tasks=tasks, activity=activity, user=request.user, token=form.submission_token
+                activity=activity, data=form.to_data(tasks), user=request.user, token=form.submission_token
             )
         except AlreadySubmitted as error:
             return already_submitted_response(request, error.obj, activity)
-        messages.success(request, _("Coordination recorded."))
-        return redirect(record.activity)
+        except ValidationError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Coordination recorded."))
+            return redirect(record.activity)
     return render(
         request,
         "activities/coordination_form.html",
@@ -296,10 +307,16 @@ def coordination_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             coordination_save(
-                form=form, tasks=None, activity=record.activity, user=request.user, opened_version=form.opened_version
+                record=record,
+                activity=record.activity,
+                data=form.to_data(),
+                user=request.user,
+                opened_version=form.opened_version,
             )
         except StaleEdit as error:
             form.refuse_stale(error)
+        except ValidationError as error:
+            refuse(form, error)
         else:
             messages.success(request, _("Coordination record saved."))
             return redirect(record)
@@ -323,12 +340,15 @@ def task_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_create(
-                form=form, activity=activity, record=record, user=request.user, token=form.submission_token
+                activity=activity, record=record, data=form.to_data(), user=request.user, token=form.submission_token
             )
         except AlreadySubmitted:
             return already_submitted_response(request, None, record or activity)
-        messages.success(request, _("Task added."))
-        return redirect(record or activity)
+        except ValidationError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect(record or activity)
     return render(request, "activities/task_form.html", {"form": form, "activity": activity, "record": record})
 
 
