@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-
-if TYPE_CHECKING:
-    from simkerma.agreements.models import Agreement
 
 
 def can_read(user: Any) -> bool:
@@ -25,18 +22,6 @@ def can_manage_partners(user: Any) -> bool:
 
 def can_manage_org(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_team)
-
-
-def can_create_agreement(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_team or user.is_unit_scoped))
-
-
-def can_edit_agreement(user: Any, agreement: Agreement) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_team:
-        return True
-    return bool(user.is_unit_scoped and agreement.names_unit(user.unit_id))
 
 
 def require(predicate: Callable[[Any], bool]) -> Callable[..., Any]:

@@ -1,33 +1,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse_lazy
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from simkerma.agreements.models import ALLOWED_PARENT_KINDS, Agreement, Kind, Signatory, Status
+from simkerma.agreements.data import AgreementData, SignatoryData
+from simkerma.agreements.models import Agreement, Kind, Signatory, Status, termination_problem
+from simkerma.agreements.rules import unit_scope_problem
+from simkerma.agreements.selectors import SORTS, AgreementFilters
 from simkerma.core.choices import Field, Level
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.dates import validate_date_range
 from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
-from simkerma.core.widgets import PickerWidget
+from simkerma.core.widgets import DateInput, PickerWidget
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
@@ -66,12 +59,10 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             "number": _("Leave empty to take the next number in the office's scheme (e.g. 001/MOU.PL29/III/2025)."),
             "parent": _("MoA under an MoU; IA under an MoU or MoA."),
         }
-        error_messages = {"number": {"unique": _("This number is already used by another agreement.")}}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.warnings: list[str] = []
         self.fields["number"].required = False
         self.fields["partners"].widget = PickerWidget(
             search_url=str(reverse_lazy("partners:pick")), model=Partner, multiple=True
@@ -104,82 +95,50 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
         return scan
 
     def clean(self) -> dict[str, Any]:
+        # The rules between fields are on the model (Agreement.clean, run by the ModelForm); the one
+        # that needs the user is in rules.py.
         cleaned = super().clean() or {}
-        self._check_dates(cleaned)
-        self._check_parent(cleaned)
-        self._check_children(cleaned)
-        self._check_unit_scope(cleaned)
+        problem = unit_scope_problem(user=self.user, units=cleaned.get("units") or [], prodi=cleaned.get("prodi") or [])
+        if problem is not None:
+            self.add_error("units", problem)
         return cleaned
 
-    def _check_dates(self, cleaned: dict[str, Any]) -> None:
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error(
-                "end_date",
-                _("The end date (%(end)s) is before the start date (%(start)s).")
-                % {"end": date_format(end), "start": date_format(start)},
-            )
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A rule on a field this form does not show (the termination date) is shown above the form.
+        if hasattr(errors, "error_dict"):
+            shown: dict[str, list[ValidationError]] = {}
+            for name, items in errors.error_dict.items():
+                shown.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(items)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)  # type: ignore[misc]
 
-    def _check_parent(self, cleaned: dict[str, Any]) -> None:
-        parent: Agreement | None = cleaned.get("parent")
-        kind = cleaned.get("kind")
-        if not parent or not kind:
-            return
-        if self.instance.pk and (parent.pk == self.instance.pk or parent.parent_id == self.instance.pk):
-            self.add_error("parent", _("An agreement cannot hang under itself or under its own child."))
-            return
-        if parent.kind not in ALLOWED_PARENT_KINDS[kind]:
-            allowed = ", ".join(str(Kind(k).label) for k in sorted(ALLOWED_PARENT_KINDS[kind]))
-            message: StrOrPromise
-            if allowed:
-                message = _("A %(kind)s cannot hang under a %(parent)s; its parent must be: %(allowed)s.") % {
-                    "kind": Kind(kind).label,
-                    "parent": parent.get_kind_display(),
-                    "allowed": allowed,
-                }
-            else:
-                message = _("An MoU is the top of the tree and has no parent agreement.")
-            self.add_error("parent", message)
-            return
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and (start < parent.start_date or end > parent.end_date):
-            self.warnings.append(
-                _("This agreement (%(start)s – %(end)s) runs outside its parent %(number)s (%(pstart)s – %(pend)s).")
-                % {
-                    "start": date_format(start),
-                    "end": date_format(end),
-                    "number": parent.number,
-                    "pstart": date_format(parent.start_date),
-                    "pend": date_format(parent.end_date),
-                }
-            )
+    def refuse(self, error: ValidationError) -> None:
+        """Show a refusal from the service next to the fields it names."""
+        self._update_errors(error)
 
-    def _check_children(self, cleaned: dict[str, Any]) -> None:
-        """A change of kind must leave every agreement under this one allowed where it hangs."""
-        kind = cleaned.get("kind")
-        if not kind or not self.instance.pk:
-            return
-        child_kinds = set(self.instance.children.values_list("kind", flat=True))
-        stranded = sorted(k for k in child_kinds if kind not in ALLOWED_PARENT_KINDS[k])
-        if stranded:
-            self.add_error(
-                "kind",
-                _("Agreements of kind %(children)s hang under this one; a %(kind)s cannot hold them.")
-                % {"children": ", ".join(str(Kind(k).label) for k in stranded), "kind": Kind(kind).label},
-            )
-
-    def _check_unit_scope(self, cleaned: dict[str, Any]) -> None:
-        user = self.user
-        if user is None or not user.is_unit_scoped:
-            return
-        units = cleaned.get("units") or []
-        prodi = cleaned.get("prodi") or []
-        if not any(u.pk == user.unit_id for u in units) and not any(p.unit_id == user.unit_id for p in prodi):
-            self.add_error(
-                "units",
-                _("You can only record agreements that name your own unit (%(unit)s) or one of its study programmes.")
-                % {"unit": user.unit},
-            )
+    def to_data(self, signatories: BaseInlineFormSet | None = None) -> AgreementData:
+        """The agreement as typed, with the signatories of the formset (None leaves them as they are)."""
+        cleaned = self.cleaned_data
+        return AgreementData(
+            kind=cleaned["kind"],
+            number=cleaned.get("number") or "",
+            partner_number=cleaned.get("partner_number") or "",
+            title=cleaned["title"],
+            parent=cleaned.get("parent"),
+            renews=self.instance.renews if self.instance.renews_id else None,
+            partners=list(cleaned["partners"]),
+            units=list(cleaned.get("units") or []),
+            prodi=list(cleaned.get("prodi") or []),
+            level=cleaned["level"],
+            fields=list(cleaned["fields"]),
+            scope=cleaned.get("scope") or "",
+            start_date=cleaned["start_date"],
+            end_date=cleaned["end_date"],
+            signed_on=cleaned.get("signed_on"),
+            signed_scan=cleaned.get("signed_scan"),
+            notes=cleaned.get("notes") or "",
+            signatories=signatory_rows(signatories) if signatories is not None else None,
+        )
 
 
 class SignatoryForm(forms.ModelForm):
@@ -193,6 +152,25 @@ SignatoryFormSet = inlineformset_factory(
 )
 
 
+def signatory_rows(formset: BaseInlineFormSet) -> list[SignatoryData]:
+    """The whole set of signatories a valid formset keeps: rows ticked for removal and empty rows left out."""
+    rows = []
+    for form in formset.forms:
+        cleaned = getattr(form, "cleaned_data", {})
+        if not cleaned or cleaned.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
+            continue
+        rows.append(
+            SignatoryData(
+                id=form.instance.pk,
+                side=cleaned["side"],
+                name=cleaned["name"],
+                position=cleaned["position"],
+                organisation=cleaned.get("organisation") or "",
+            )
+        )
+    return rows
+
+
 class TerminateForm(forms.Form):
     terminated_on = forms.DateField(label=_("Terminated on"), widget=DateInput(), validators=[validate_date_range])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -203,26 +181,10 @@ class TerminateForm(forms.Form):
 
     def clean_terminated_on(self) -> dt.date:
         day = self.cleaned_data["terminated_on"]
-        if day < self.agreement.start_date:
-            raise forms.ValidationError(
-                _("An agreement cannot end before it starts (%(start)s).")
-                % {"start": date_format(self.agreement.start_date)}
-            )
-        if day > self.agreement.end_date:
-            raise forms.ValidationError(
-                _("It already ends on %(end)s; early termination must be on or before that date.")
-                % {"end": date_format(self.agreement.end_date)}
-            )
+        problem = termination_problem(self.agreement, day)
+        if problem is not None:
+            raise problem
         return day
-
-
-SORTS = {
-    "number": "number",
-    "title": "title",
-    "start": "start_date",
-    "end": "end_date",
-    "kind": "kind",
-}
 
 
 class AgreementFilterForm(forms.Form):
@@ -247,27 +209,18 @@ class AgreementFilterForm(forms.Form):
         prodi = cast(forms.ModelChoiceField, self.fields["prodi"])
         prodi.label_from_instance = lambda p: f"{p.code} {p.name}"  # type: ignore[method-assign,assignment]
 
-    def filter(self, qs: Any) -> Any:
+    def to_filters(self) -> AgreementFilters:
+        """The filters of a valid form; every value already checked."""
         data = self.cleaned_data
-        if data.get("q"):
-            qs = qs.search(data["q"])
-        if data.get("status"):
-            qs = qs.with_status(data["status"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("level"):
-            qs = qs.filter(level=data["level"])
-        if data.get("field"):
-            qs = qs.with_field(data["field"])
-        if data.get("unit"):
-            qs = qs.for_unit(data["unit"])
-        if data.get("prodi"):
-            qs = qs.for_prodi(data["prodi"])
-        if data.get("partner"):
-            term = data["partner"].strip()
-            qs = qs.for_partners(Partner.objects.search(term))
-        if data.get("year"):
-            qs = qs.in_year(data["year"])
-        sort = data.get("sort") or "-start"
-        field = SORTS[sort.lstrip("-")]
-        return qs.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+        return AgreementFilters(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            kind=data.get("kind") or "",
+            level=data.get("level") or "",
+            field=data.get("field") or "",
+            unit=data.get("unit"),
+            prodi=data.get("prodi"),
+            partner=(data.get("partner") or "").strip(),
+            year=data.get("year"),
+            sort=data.get("sort") or "-start",
+        )

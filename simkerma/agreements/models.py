@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -12,13 +12,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from simkerma.core.choices import Field, Level
 from simkerma.core.fields import ChoiceListField
 from simkerma.core.models import TimeStampedModel
-from simkerma.core.search import search_words
+from simkerma.core.search import word_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
@@ -142,15 +143,16 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.filter(fields__contains=field)
 
     def search(self, query: str) -> AgreementQuerySet:
-        qs = self
-        for word in search_words(query):
-            named = Agreement.partners.through.objects.filter(
-                agreement_id=OuterRef("pk"), partner__name__icontains=word
+        """Every word in the number, the partner's number, the title or a partner's name."""
+
+        def partner_named(word: str) -> Exists:
+            return Exists(
+                Agreement.partners.through.objects.filter(agreement_id=OuterRef("pk"), partner__name__icontains=word)
             )
-            qs = qs.filter(
-                Q(number__icontains=word) | Q(partner_number__icontains=word) | Q(title__icontains=word) | Exists(named)
-            )
-        return qs
+
+        return cast(
+            AgreementQuerySet, word_search(self, query, ["number", "partner_number", "title"], extra=partner_named)
+        )
 
 
 # The code Django gives a unique field, so forms and the API treat the number alike on every path.
@@ -254,6 +256,85 @@ class Agreement(TimeStampedModel):
         self.number = normalise_number(self.number)
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        """The rules between fields, on every path that validates: forms, services, the admin, the shell."""
+        errors: dict[str, ValidationError] = {}
+        for name, problem in (
+            ("end_date", self._dates_problem()),
+            ("parent", self._parent_problem()),
+            ("kind", self._children_problem()),
+            ("terminated_on", self._termination_problem()),
+        ):
+            if problem is not None:
+                errors[name] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def _dates_problem(self) -> ValidationError | None:
+        start, end = self.start_date, self.end_date
+        if start and end and end < start:
+            return ValidationError(
+                _("The end date (%(end)s) is before the start date (%(start)s)."),
+                code="end_before_start",
+                params={"end": date_format(end), "start": date_format(start)},
+            )
+        return None
+
+    def _parent_problem(self) -> ValidationError | None:
+        """Which kind may hang under which (ALLOWED_PARENT_KINDS), and never under itself or its own child."""
+        parent = self.parent if self.parent_id is not None else None
+        if parent is None or self.kind not in ALLOWED_PARENT_KINDS:
+            return None
+        if self.pk is not None and self.pk in (parent.pk, parent.parent_id):
+            return ValidationError(_("An agreement cannot hang under itself or under its own child."), code="cycle")
+        allowed = ALLOWED_PARENT_KINDS[self.kind]
+        if parent.kind in allowed:
+            return None
+        if not allowed:
+            return ValidationError(_("An MoU is the top of the tree and has no parent agreement."), code="parent_kind")
+        return ValidationError(
+            _("A %(kind)s cannot hang under a %(parent)s; its parent must be: %(allowed)s."),
+            code="parent_kind",
+            params={
+                "kind": Kind(self.kind).label,
+                "parent": parent.get_kind_display(),
+                "allowed": ", ".join(str(Kind(k).label) for k in sorted(allowed)),
+            },
+        )
+
+    def _children_problem(self) -> ValidationError | None:
+        """A change of kind must leave every agreement under this one allowed where it hangs."""
+        if self.pk is None or self.kind not in ALLOWED_PARENT_KINDS:
+            return None
+        child_kinds = set(Agreement.objects.filter(parent_id=self.pk).values_list("kind", flat=True))
+        stranded = sorted(k for k in child_kinds if self.kind not in ALLOWED_PARENT_KINDS.get(k, ()))
+        if not stranded:
+            return None
+        return ValidationError(
+            _("Agreements of kind %(children)s hang under this one; a %(kind)s cannot hold them."),
+            code="stranded_children",
+            params={"children": ", ".join(str(Kind(k).label) for k in stranded), "kind": Kind(self.kind).label},
+        )
+
+    def _termination_problem(self) -> ValidationError | None:
+        return termination_problem(self, self.terminated_on)
+
+    def parent_period_warning(self) -> str | None:
+        """A warning, never a refusal: the agreement runs outside its parent's period."""
+        parent = self.parent if self.parent_id is not None else None
+        if parent is None or not self.start_date or not self.end_date or not self.outside_parent_period():
+            return None
+        return str(
+            _("This agreement (%(start)s – %(end)s) runs outside its parent %(number)s (%(pstart)s – %(pend)s).")
+            % {
+                "start": date_format(self.start_date),
+                "end": date_format(self.end_date),
+                "number": parent.number,
+                "pstart": date_format(parent.start_date),
+                "pend": date_format(parent.end_date),
+            }
+        )
+
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", args=[self.pk])
 
@@ -312,6 +393,25 @@ class Agreement(TimeStampedModel):
     def outside_parent_period(self) -> bool:
         parent = self.parent
         return bool(parent and (self.start_date < parent.start_date or self.end_date > parent.end_date))
+
+
+def termination_problem(agreement: Agreement, day: dt.date | None) -> ValidationError | None:
+    """Why `day` cannot end this agreement early: it must lie within the agreement's period."""
+    if day is None or not agreement.start_date or not agreement.end_date:
+        return None
+    if day < agreement.start_date:
+        return ValidationError(
+            _("An agreement cannot end before it starts (%(start)s)."),
+            code="terminated_before_start",
+            params={"start": date_format(agreement.start_date)},
+        )
+    if day > agreement.end_date:
+        return ValidationError(
+            _("It already ends on %(end)s; early termination must be on or before that date."),
+            code="terminated_after_end",
+            params={"end": date_format(agreement.end_date)},
+        )
+    return None
 
 
 class Signatory(models.Model):

@@ -11,6 +11,8 @@ import re
 
 from django.conf import settings
 
+from simkerma.core.numbering import next_number
+
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -31,6 +33,4 @@ def format_number(sequence: int, kind: str, on: dt.date) -> str:
 
 
 def next_sequence(existing_numbers: list[str], kind: str, year: int) -> int:
-    pattern = number_pattern(kind, year)
-    used = [int(match.group(1)) for number in existing_numbers if (match := pattern.match(number.strip()))]
-    return max(used, default=0) + 1
+    return next_number(existing_numbers, number_pattern(kind, year))

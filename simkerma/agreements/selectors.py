@@ -4,10 +4,77 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 
-from simkerma.agreements.models import Agreement, Status, today
+from simkerma.accounts.permissions import can_read
+from simkerma.agreements.models import Agreement, AgreementQuerySet, Status, today
+from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
+
+# The list's sort keys and the field each orders by; "-key" sorts descending.
+SORTS = {
+    "number": "number",
+    "title": "title",
+    "start": "start_date",
+    "end": "end_date",
+    "kind": "kind",
+}
+DEFAULT_SORT = "-start"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementFilters:
+    """What the agreement list is narrowed to; empty values narrow nothing."""
+
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    level: str = ""
+    field: str = ""
+    unit: Unit | None = None
+    prodi: Prodi | None = None
+    partner: str = ""
+    year: int | None = None
+    sort: str = DEFAULT_SORT
+
+
+def agreement_list(*, user: Any, filters: AgreementFilters) -> AgreementQuerySet:
+    """The agreements of the list (page, export, API): filtered, sorted, with what each row shows."""
+    if not can_read(user):
+        raise PermissionDenied
+    qs = _filtered(Agreement.objects.all(), filters)
+    sort = filters.sort if filters.sort.lstrip("-") in SORTS else DEFAULT_SORT
+    ordering = SORTS[sort.lstrip("-")]
+    partners = Prefetch("partners", queryset=Partner.objects.only("pk", "name", "code"))
+    return (
+        qs.order_by(f"-{ordering}" if sort.startswith("-") else ordering, "pk")
+        .with_renewal_flag()
+        .select_related("parent")
+        .prefetch_related(partners)
+    )
+
+
+def _filtered(qs: AgreementQuerySet, filters: AgreementFilters) -> AgreementQuerySet:
+    if filters.q:
+        qs = qs.search(filters.q)
+    if filters.status:
+        qs = qs.with_status(filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.field:
+        qs = qs.with_field(filters.field)
+    if filters.unit is not None:
+        qs = qs.for_unit(filters.unit)
+    if filters.prodi is not None:
+        qs = qs.for_prodi(filters.prodi)
+    if filters.partner:
+        qs = qs.for_partners(Partner.objects.search(filters.partner))
+    if filters.year:
+        qs = qs.in_year(filters.year)
+    return qs
 
 
 @dataclass

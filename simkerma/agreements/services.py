@@ -1,21 +1,32 @@
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from simkerma.agreements.models import Agreement
+from simkerma.agreements.data import AgreementData, SignatoryData
+from simkerma.agreements.models import Agreement, Signatory, normalise_number
 from simkerma.agreements.numbering import format_number, kind_code, next_sequence
-from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
-from simkerma.core.history import change_reason
+from simkerma.agreements.permissions import can_create_agreement, can_edit_agreement
+from simkerma.agreements.rules import check_links, parent_period_warnings
+from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
+from simkerma.core.data import Saved, apply_data, data_values
+from simkerma.core.dates import add_months
+from simkerma.core.history import CREATED, EDITED, change_reason, reason_template
+from simkerma.core.numbering import save_with_code
 from simkerma.core.staging import StagedFiles
+from simkerma.core.uploads import validate_pdf
 from simkerma.org.models import Prodi, Unit
 
 AGREEMENT_FORM = "agreements.agreement"
+TERMINATED = reason_template(gettext_noop("terminated: %(reason)s"))
 
 
 def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
@@ -26,12 +37,6 @@ def agreement_suggest_number(*, kind: str, on: dt.date) -> str:
         )
     )
     return format_number(next_sequence(numbers, kind, on.year), kind, on)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def renewal_period(agreement: Agreement) -> tuple[dt.date, dt.date]:
@@ -53,62 +58,142 @@ def number_date(agreement: Agreement) -> dt.date:
 
 
 def agreement_save(
-    *, form: Any, formset: Any, user: Any, reason: str, opened_version: str | None = None, token: str | None = None
-) -> Agreement:
-    """Save an agreement form and its signatories as one transaction.
+    *,
+    agreement: Agreement | None,
+    data: AgreementData,
+    user: Any,
+    reason: str = "",
+    opened_version: str | None = None,
+    token: str | None = None,
+) -> Saved[Agreement]:
+    """Create (`agreement` None or unsaved) or update an agreement, its links and its signatories.
 
-    An empty number gets the next one in the office's scheme; if another user took that number
-    a moment earlier, the next free one is tried. An edit opened on an older version that would
-    overwrite someone's change raises StaleEdit; a create whose form token was used raises
+    One transaction and one history record, the links included. Refuses with PermissionDenied when
+    the user may not write it, and with ValidationError (by field) when a rule is broken; nothing
+    is saved then. An empty number takes the next one in the office's scheme, the next free one
+    when another user took it a moment earlier. An edit opened on an older version that would
+    overwrite someone's change raises StaleEdit; a create whose one-time token was used raises
     AlreadySubmitted. A new signed scan is written before the transaction and moved to its final
-    name when it commits.
+    name when it commits. Gives back the agreement and its warnings (outside its parent's period).
     """
-    # save(commit=False) applies the cleaned data and provides save_m2m() for after the row exists.
-    agreement: Agreement = form.save(commit=False)
+    agreement = agreement if agreement is not None else Agreement()
+    creating = agreement.pk is None
+    _check_may_save(user, agreement, data)
+    many = _apply(agreement, data, user)
+    agreement.number = normalise_number(agreement.number)
+    automatic = not agreement.number
+    signatories = _validate(agreement, data, many, user, automatic=automatic)
+    warnings = parent_period_warnings(agreement)
     with StagedFiles() as files:
         scan = agreement.signed_scan
         if scan and not scan._committed:  # a new upload, not yet stored
             files.stage(scan, scan.name, scan.file)
         with transaction.atomic():
-            saved = _agreement_save(agreement, form, formset, user, reason, opened_version, token)
+            claim = submission_claim(token, purpose=AGREEMENT_FORM) if creating else None
+            ensure_current(instance=agreement, opened_version=opened_version, proposed=proposed_from_data(data))
+            if agreement.created_by_id is None and getattr(user, "is_authenticated", False):
+                agreement.created_by = user
+            agreement._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
+            save_with_code(
+                agreement,
+                save=lambda: _save_with_one_record(agreement, many),
+                next_code=(lambda: agreement_suggest_number(kind=agreement.kind, on=number_date(agreement)))
+                if automatic
+                else None,
+                field="number",
+            )
+            signatories.write(agreement)
+            submission_record(claim, agreement)
             files.publish()
-        return saved
+    return Saved(agreement, warnings)
 
 
-def _agreement_save(
-    agreement: Agreement,
-    form: Any,
-    formset: Any,
-    user: Any,
-    reason: str,
-    opened_version: str | None,
-    token: str | None,
-) -> Agreement:
-    claim = submission_claim(token, purpose=AGREEMENT_FORM) if agreement.pk is None else None
-    ensure_current(instance=agreement, opened_version=opened_version, proposed=proposed_from_form(form))
-    if agreement.pk is not None:
-        units, prodi = links_kept_for_other_units(
-            agreement=agreement, user=user, units=form.cleaned_data.get("units"), prodi=form.cleaned_data.get("prodi")
-        )
-        form.cleaned_data["units"], form.cleaned_data["prodi"] = units, prodi
-    automatic = not form.cleaned_data.get("number")
-    for attempt in range(3):
+def _validate(
+    agreement: Agreement, data: AgreementData, many: dict[str, list[Any]], user: Any, *, automatic: bool
+) -> _SignatoryChanges:
+    """Check the agreement, its links and its signatories; every problem at once, by field."""
+    errors: dict[str, Any] = {}
+    checks: list[Callable[[], Any]] = [
+        lambda: agreement.full_clean(exclude=["number"] if automatic else None),
+        lambda: check_links(user=user, partners=many["partners"], units=many["units"], prodi=many["prodi"]),
+    ]
+    for check in checks:
         try:
-            with transaction.atomic():
-                if automatic:
-                    agreement.number = agreement_suggest_number(kind=agreement.kind, on=number_date(agreement))
-                if agreement.created_by_id is None and getattr(user, "is_authenticated", False):
-                    agreement.created_by = user
-                agreement._change_reason = change_reason(reason)  # type: ignore[attr-defined]
-                _save_with_one_record(agreement, form)
-                formset.instance = agreement
-                formset.save()
-                submission_record(claim, agreement)
-                return agreement
-        except IntegrityError:
-            if not automatic or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    try:
+        signatories = _signatory_changes(agreement, data.signatories)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return signatories
+
+
+def _check_may_save(user: Any, agreement: Agreement, data: AgreementData) -> None:
+    if agreement.pk is not None:
+        allowed = can_edit_agreement(user, agreement)
+    else:
+        allowed = can_create_agreement(user) and (data.renews is None or can_edit_agreement(user, data.renews))
+    if not allowed:
+        raise PermissionDenied
+
+
+def _apply(agreement: Agreement, data: AgreementData, user: Any) -> dict[str, list[Any]]:
+    """Set the data on the agreement; gives back the links to save (partners, units, prodi)."""
+    many = apply_data(agreement, data, exclude=["signed_scan", "signatories"])
+    if data.signed_scan is not None:
+        if hasattr(data.signed_scan, "content_type"):  # a new upload, not the stored file
+            try:
+                validate_pdf(data.signed_scan)
+            except ValidationError as error:
+                raise ValidationError({"signed_scan": error.error_list}) from None
+        Agreement._meta.get_field("signed_scan").save_form_data(agreement, data.signed_scan)
+    if agreement.pk is not None:
+        many["units"], many["prodi"] = links_kept_for_other_units(
+            agreement=agreement, user=user, units=many["units"], prodi=many["prodi"]
+        )
+    return many
+
+
+@dataclass
+class _SignatoryChanges:
+    saved: list[Signatory] = field(default_factory=list)
+    removed: list[Signatory] = field(default_factory=list)
+
+    def write(self, agreement: Agreement) -> None:
+        for row in self.removed:
+            row.delete()
+        for row in self.saved:
+            row.agreement = agreement
+            row.save()
+
+
+def _signatory_changes(agreement: Agreement, rows: list[SignatoryData] | None) -> _SignatoryChanges:
+    """The signatories to save and remove, each checked; a row that did not change is left alone."""
+    changes = _SignatoryChanges()
+    if rows is None:
+        return changes
+    stored = {s.pk: s for s in Signatory.objects.filter(agreement_id=agreement.pk)} if agreement.pk else {}
+    listed = set()
+    for row in rows:
+        values = data_values(row, exclude=["id"])
+        if row.id is None:
+            signatory = Signatory(**values)
+        elif (found := stored.get(row.id)) is None:
+            raise ValidationError({"signatories": _("A signatory sent is not one of this agreement's.")})
+        else:
+            listed.add(row.id)
+            if all(getattr(found, name) == value for name, value in values.items()):
+                continue
+            signatory = found
+            for name, value in values.items():
+                setattr(signatory, name, value)
+        signatory.full_clean(exclude=["agreement"])
+        changes.saved.append(signatory)
+    changes.removed = [s for pk, s in stored.items() if pk not in listed]
+    return changes
 
 
 def links_kept_for_other_units(
@@ -132,7 +217,7 @@ def links_kept_for_other_units(
     )
 
 
-def _save_with_one_record(agreement: Agreement, form: Any) -> None:
+def _save_with_one_record(agreement: Agreement, many: dict[str, list[Any]]) -> None:
     """Save the row and its partners, units and prodi as one history record.
 
     django-simple-history records each many-to-many add and remove on its own, so swapping a
@@ -143,7 +228,8 @@ def _save_with_one_record(agreement: Agreement, form: Any) -> None:
     agreement.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         agreement.save()
-        form.save_m2m()
+        for name, values in many.items():
+            getattr(agreement, name).set(values)
     finally:
         del agreement.skip_history_when_saving  # type: ignore[attr-defined]
     agreement.save(update_fields=["updated_at"])  # the one record, with the relations as saved
@@ -154,8 +240,12 @@ def _save_with_one_record(agreement: Agreement, form: Any) -> None:
 
 @transaction.atomic
 def agreement_terminate(*, agreement: Agreement, on: dt.date, reason: str, user: Any) -> Agreement:
+    """Record that the agreement ended early on `on`, a day within its period."""
+    if not can_edit_agreement(user, agreement):
+        raise PermissionDenied
     agreement.terminated_on = on
     agreement.termination_reason = reason
-    agreement._change_reason = change_reason(f"terminated: {reason}")  # type: ignore[attr-defined]
+    agreement.full_clean()
+    agreement._change_reason = change_reason(TERMINATED, reason=reason)  # type: ignore[attr-defined]
     agreement.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
     return agreement

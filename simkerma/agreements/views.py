@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from simkerma.accounts.permissions import can_create_agreement, can_edit_agreement, can_read, require
+from simkerma.accounts.permissions import can_read, require
+from simkerma.agreements import selectors
 from simkerma.agreements.forms import AgreementFilterForm, AgreementForm, SignatoryFormSet, TerminateForm
 from simkerma.agreements.models import Agreement, Kind, Signatory, today
-from simkerma.agreements.selectors import agreement_tree
+from simkerma.agreements.permissions import can_create_agreement, can_edit_agreement
+from simkerma.agreements.selectors import AgreementFilters, agreement_tree
 from simkerma.agreements.services import (
     agreement_save,
     agreement_suggest_number,
@@ -22,7 +24,7 @@ from simkerma.agreements.services import (
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.dates import MAX_DATE, date_param
 from simkerma.core.downloads import private_download
-from simkerma.core.history import timeline
+from simkerma.core.history import CREATED, EDITED, RENEWAL, timeline
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
@@ -46,9 +48,8 @@ def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False
 @require(can_read)
 def agreement_list(request: AuthedHttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
-    agreements = Agreement.objects.all()
-    agreements = form.filter(agreements) if form.is_valid() else agreements.order_by("-start_date", "pk")
-    agreements = agreements.with_renewal_flag().select_related("parent").prefetch_related(PARTNERS_ONLY)
+    filters = form.to_filters() if form.is_valid() else AgreementFilters()
+    agreements = selectors.agreement_list(user=request.user, filters=filters)
     page = Paginator(agreements, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "sort": request.GET.get("sort", "-start")}
     template = "agreements/_list_results.html" if request.htmx else "agreements/agreement_list.html"
@@ -81,9 +82,9 @@ def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | Non
         return already_submitted_response(request, done)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            agreement = agreement_save(
-                form=form,
-                formset=formset,
+            saved = agreement_save(
+                agreement=instance,
+                data=form.to_data(formset),
                 user=request.user,
                 reason=reason,
                 opened_version=form.opened_version,
@@ -93,11 +94,13 @@ def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | Non
             form.refuse_stale(error)
         except AlreadySubmitted as error:
             return already_submitted_response(request, error.obj)
+        except ValidationError as error:
+            form.refuse(error)
         else:
-            messages.success(request, _("Agreement saved: %(number)s") % {"number": agreement.number})
-            for warning in form.warnings:
+            messages.success(request, _("Agreement saved: %(number)s") % {"number": saved.obj.number})
+            for warning in saved.warnings:
                 messages.warning(request, warning)
-            return redirect(agreement)
+            return redirect(saved.obj)
     return render(request, "agreements/agreement_form.html", {"form": form, "formset": formset, "agreement": instance})
 
 
@@ -113,13 +116,13 @@ def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
         initial["kind"] = Kind.IA if Agreement.objects.filter(pk=parent, kind=Kind.MOA).exists() else Kind.MOA
     if request.user.is_unit_scoped:
         initial["units"] = [request.user.unit_id]
-    return _form_page(request, Agreement(), initial=initial, reason="created")
+    return _form_page(request, Agreement(), initial=initial, reason=CREATED)
 
 
 @require(can_read)
 def agreement_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
-    return _form_page(request, agreement, reason="edited")
+    return _form_page(request, agreement, reason=EDITED)
 
 
 @require(can_create_agreement)
@@ -146,7 +149,7 @@ def agreement_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "prodi": [p.pk for p in old.prodi.all()],
     }
     new = Agreement(renews=old)
-    return _form_page(request, new, initial=initial, reason="renewal")
+    return _form_page(request, new, initial=initial, reason=RENEWAL)
 
 
 @require(can_read)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from simkerma.accounts import permissions
+from simkerma.agreements.permissions import can_create_agreement
 
 
 def _has_demo_data() -> bool:
@@ -31,6 +32,6 @@ def simkerma(request: HttpRequest) -> dict[str, Any]:
             "read": permissions.can_read(user),
             "partners": permissions.can_manage_partners(user),
             "org": permissions.can_manage_org(user),
-            "create_agreement": permissions.can_create_agreement(user),
+            "create_agreement": can_create_agreement(user),
         },
     }

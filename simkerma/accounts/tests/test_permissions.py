@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from simkerma.accounts import permissions
+from simkerma.agreements import permissions as agreement_permissions
 from simkerma.agreements.tests.factories import AgreementFactory
 from simkerma.org.tests.factories import ProdiFactory
 
@@ -33,7 +34,7 @@ def test_it_grants_each_role_its_rights(request, who, read, manage, create_agree
     assert permissions.can_read(user) is read
     assert permissions.can_manage_partners(user) is manage
     assert permissions.can_manage_org(user) is manage
-    assert permissions.can_create_agreement(user) is create_agreement
+    assert agreement_permissions.can_create_agreement(user) is create_agreement
 
 
 def test_it_grants_nothing_to_anonymous_visitors():
@@ -42,7 +43,7 @@ def test_it_grants_nothing_to_anonymous_visitors():
     assert not permissions.can_read(anonymous)
     assert not permissions.can_manage_partners(anonymous)
     assert not permissions.can_manage_org(anonymous)
-    assert not permissions.can_create_agreement(anonymous)
+    assert not agreement_permissions.can_create_agreement(anonymous)
 
 
 @pytest.mark.parametrize("who", CAST)
@@ -52,7 +53,7 @@ def test_it_withdraws_every_right_from_a_deactivated_account(request, who):
 
     assert not permissions.can_read(user)
     assert not permissions.can_manage_partners(user)
-    assert not permissions.can_create_agreement(user)
+    assert not agreement_permissions.can_create_agreement(user)
 
 
 def test_it_lets_a_unit_edit_only_agreements_that_name_it(
@@ -67,14 +68,14 @@ def test_it_lets_a_unit_edit_only_agreements_that_name_it(
     def editable(user):
         agreements = {"by_unit": by_unit, "by_prodi": by_prodi, "for_p3m": for_p3m, "nobody": nobody}
         agreements["other_prodi"] = other_prodi
-        return {name for name, a in agreements.items() if permissions.can_edit_agreement(user, a)}
+        return {name for name, a in agreements.items() if agreement_permissions.can_edit_agreement(user, a)}
 
     assert editable(staff) == {"by_unit", "by_prodi", "for_p3m", "nobody", "other_prodi"}
     assert editable(coordinator) == {"by_unit", "by_prodi"}
     assert editable(other_coordinator) == set()
     assert editable(p3m_user) == {"for_p3m"}
     assert editable(pimpinan) == set()
-    assert not permissions.can_edit_agreement(AnonymousUser(), by_unit)
+    assert not agreement_permissions.can_edit_agreement(AnonymousUser(), by_unit)
 
 
 def test_it_wraps_views_so_that_anonymous_log_in_and_others_are_refused(rf: RequestFactory, staff, auditor):
