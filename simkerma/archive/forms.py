@@ -3,19 +3,20 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from simkerma.activities.models import Activity, ActivityStatus
-from simkerma.archive.models import CooperationReport, EvidenceFile
+from simkerma.activities.models import Activity
+from simkerma.archive.data import CONTENT_FIELDS, EvidenceData, ReportData
+from simkerma.archive.models import REJECTION_NEEDS_NOTE, CooperationReport, EvidenceFile
 from simkerma.archive.permissions import can_report_on
+from simkerma.archive.rules import check_report_activities, check_unreported
+from simkerma.archive.selectors import ReportFilters
 from simkerma.archive.uploads import check_evidence, evidence_max_bytes
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
-from simkerma.core.search import SearchField, search_words
+from simkerma.core.search import SearchField
 from simkerma.core.widgets import PickerWidget
-
-REPORTABLE = [ActivityStatus.TERLAKSANA, ActivityStatus.DILAPORKAN]
 
 CONTENT_WIDGETS = {
     "summary": forms.Textarea(attrs={"rows": 5}),
@@ -27,24 +28,6 @@ CONTENT_WIDGETS = {
     "benefit_performance": forms.Textarea(attrs={"rows": 3}),
     "benefit_partner": forms.Textarea(attrs={"rows": 3}),
 }
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "outputs",
-    "outcomes",
-    "participants_students",
-    "participants_lecturers",
-    "participants_other",
-    "performance",
-    "documentation_link",
-    "benefit_learning",
-    "benefit_performance",
-    "benefit_partner",
-    "lead_name",
-    "lead_position",
-    "acknowledged_by_name",
-    "acknowledged_by_position",
-]
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):
@@ -54,6 +37,13 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
         model = CooperationReport
         fields = CONTENT_FIELDS
         widgets = CONTENT_WIDGETS
+
+    def report_activities(self) -> list[Activity]:
+        return list(self.instance.activities.all()) if self.instance.pk else []
+
+    def to_data(self) -> ReportData:
+        content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+        return ReportData(activities=self.report_activities(), **content)
 
 
 class ReportFileForm(OneTimeTokenFormMixin, ReportForm):
@@ -76,26 +66,35 @@ class ReportFileForm(OneTimeTokenFormMixin, ReportForm):
 
     def clean_activities(self) -> Any:
         activities = list(self.cleaned_data["activities"])
-        not_ready = [a.code for a in activities if a.status not in REPORTABLE]
-        if not_ready:
-            raise forms.ValidationError(
-                _("Only carried-out activities can be reported on; not yet: %(codes)s.")
-                % {"codes": ", ".join(not_ready)}
-            )
-        if len({a.agreement_id for a in activities}) > 1:
-            raise forms.ValidationError(_("All activities of one report must hang under the same agreement."))
+        try:
+            check_report_activities(activities)
+            check_unreported(activities)
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["activities"]) from error
         if self.user is not None and not can_report_on(self.user, activities):
             raise forms.ValidationError(_("You can only report on activities of your own unit."))
         return activities
 
+    def report_activities(self) -> list[Activity]:
+        return list(self.cleaned_data["activities"])
+
 
 class CorrectionForm(ReportForm):
+    """A new version of an archived report (`correcting`): the same activities, content to fix and why."""
+
     correction_reason = forms.CharField(
         label=_("What does the correction fix?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
     class Meta(ReportForm.Meta):
         fields = ["correction_reason", *CONTENT_FIELDS]
+
+    def __init__(self, *args: Any, correcting: CooperationReport | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.correcting = correcting
+
+    def report_activities(self) -> list[Activity]:
+        return list(self.correcting.activities.all()) if self.correcting is not None else []
 
 
 class EvidenceForm(forms.Form):
@@ -122,8 +121,20 @@ class EvidenceForm(forms.Form):
             check_evidence(upload)
         return upload
 
+    def to_data(self) -> EvidenceData | None:
+        """The chosen file and its kind, or None for a row left empty."""
+        upload = self.cleaned_data.get("file")
+        return EvidenceData(kind=self.cleaned_data["kind"], file=upload) if upload else None
 
-EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=3, max_num=30, validate_max=True)
+
+class BaseEvidenceFormSet(forms.BaseFormSet):
+    def to_data(self) -> list[EvidenceData]:
+        return [row for form in self.forms if (row := form.to_data()) is not None]
+
+
+EvidenceFormSet = forms.formset_factory(
+    EvidenceForm, formset=BaseEvidenceFormSet, extra=3, max_num=30, validate_max=True
+)
 
 
 class DisposalRequestForm(forms.Form):
@@ -137,7 +148,7 @@ class DisposalDecisionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("decision") == "reject" and not (cleaned.get("note") or "").strip():
-            self.add_error("note", _("Say why the disposal is rejected."))
+            self.add_error("note", REJECTION_NEEDS_NOTE)
         return cleaned
 
 
@@ -148,12 +159,9 @@ class ReportFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year filed"), required=False, min_value=1990, max_value=2100)
 
-    def filter(self, qs: Any) -> Any:
+    def to_filters(self) -> ReportFilters:
+        """The filters as typed; a form that is not valid filters nothing."""
+        if not self.is_valid():
+            return ReportFilters()
         data = self.cleaned_data
-        for word in search_words(data.get("q") or ""):
-            qs = qs.filter(Q(title__icontains=word) | Q(code__icontains=word) | Q(agreement__number__icontains=word))
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("year"):
-            qs = qs.filter(created_at__year=data["year"])
-        return qs
+        return ReportFilters(q=data.get("q") or "", status=data.get("status") or "", year=data.get("year"))

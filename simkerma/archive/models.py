@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import PurePath
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +25,8 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
+from simkerma.core.models import TidyModel
+from simkerma.core.search import word_search
 
 DEFAULT_RETENTION_YEARS = 5
 
@@ -33,13 +37,6 @@ def retention_years(record_type: str) -> int:
     return int(table.get(record_type, DEFAULT_RETENTION_YEARS))
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)
-
-
 class ReportQuerySet(models.QuerySet["CooperationReport"]):
     def due_for_disposal(self, on: dt.date) -> ReportQuerySet:
         return self.filter(retention_until__isnull=False, retention_until__lte=on)
@@ -47,8 +44,12 @@ class ReportQuerySet(models.QuerySet["CooperationReport"]):
     def led_data(self) -> ReportQuerySet:
         return self.filter(is_led_data=True)
 
+    def search(self, query: str) -> ReportQuerySet:
+        """Reports whose title, code or agreement number holds every word of the query."""
+        return cast(ReportQuerySet, word_search(self, query, ["title", "code", "agreement__number"]))
 
-class CooperationReport(models.Model):
+
+class CooperationReport(TidyModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Filed (draft)")
         ARCHIVED = "archived", _("Archived")
@@ -135,6 +136,21 @@ class CooperationReport(models.Model):
     def is_due_for_disposal(self, on: dt.date) -> bool:
         return self.retention_until is not None and self.retention_until <= on
 
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.previous_id is not None and not self.correction_reason.strip():
+            errors["correction_reason"] = _("Say what the correction fixes.")
+        if self.status != self.Status.DRAFT and (self.archived_at is None or self.retention_until is None):
+            errors["status"] = _("An archived report has the time it was archived and the date it is kept until.")
+        if (
+            self.archived_at is not None
+            and self.retention_until is not None
+            and self.retention_until < timezone.localdate(self.archived_at)
+        ):
+            errors["retention_until"] = _("A report cannot be kept until a date before it was archived.")
+        if errors:
+            raise ValidationError(errors)
+
 
 def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
     # The stored name never comes from the user; the extension follows the checked content.
@@ -151,7 +167,7 @@ EXTENSIONS = {
 }
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(TidyModel):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         ATTENDANCE = "attendance", _("Attendance list")
@@ -195,7 +211,7 @@ class EvidenceFile(models.Model):
         return f"{stem}.{EXTENSIONS.get(self.content_type, 'bin')}"
 
 
-class DisposalRecord(models.Model):
+class DisposalRecord(TidyModel):
     """A request to dispose of an archived record and, once approved, its tombstone."""
 
     class Status(models.TextChoices):
@@ -249,3 +265,10 @@ class DisposalRecord(models.Model):
     @property
     def approved_by(self) -> object:
         return self.decided_by if self.status == self.Status.APPROVED else None
+
+    def clean(self) -> None:
+        if self.status == self.Status.REJECTED and not self.decision_note.strip():
+            raise ValidationError({"decision_note": REJECTION_NEEDS_NOTE})
+
+
+REJECTION_NEEDS_NOTE = _("Say why the disposal is rejected.")

@@ -1,54 +1,47 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from simkerma.activities.models import Activity, ActivityStatus
 from simkerma.activities.services import activity_transition
-from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile, add_years, retention_years
+from simkerma.archive.data import EvidenceData, ReportData
+from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile, retention_years
 from simkerma.archive.permissions import (
     can_archive,
     can_decide_disposal,
+    can_file_reports,
     can_report_on,
     can_request_disposal,
     can_write_report,
 )
+from simkerma.archive.rules import check_report_activities, check_same_activities, check_unreported
 from simkerma.archive.uploads import check_evidence
-from simkerma.core.concurrency import ensure_current, proposed_from_form, submission_claim, submission_record
+from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
+from simkerma.core.data import apply_data
+from simkerma.core.dates import add_years
+from simkerma.core.history import EDITED, change_reason, reason_template
+from simkerma.core.numbering import next_code, save_with_code
 from simkerma.core.staging import StagedFiles
 
 S = ActivityStatus
 R = CooperationReport.Status
-CODE_PATTERN = r"^L[0-9]{4}-[0-9]{5}$"
-# Content fields a correction copies from the version it corrects.
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "outputs",
-    "outcomes",
-    "participants_students",
-    "participants_lecturers",
-    "participants_other",
-    "performance",
-    "documentation_link",
-    "benefit_learning",
-    "benefit_performance",
-    "benefit_partner",
-    "lead_name",
-    "lead_position",
-    "acknowledged_by_name",
-    "acknowledged_by_position",
-]
+
+FILED = reason_template(gettext_noop("filed"))
+ARCHIVED = reason_template(gettext_noop("archived"))
+SUPERSEDED = reason_template(gettext_noop("superseded by %(id)s"))
+CORRECTION = reason_template(gettext_noop("correction of %(id)s"))
 
 
 class ReportLocked(ValidationError):
@@ -62,40 +55,30 @@ class ReportLocked(ValidationError):
         )
 
 
-def report_next_code(*, year: int) -> str:
-    prefix = f"L{year}-"
-    last = (
-        CooperationReport.objects.filter(code__startswith=prefix, code__regex=CODE_PATTERN)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+def _next_report_code() -> str:
+    return next_code(CooperationReport.objects, prefix=f"L{timezone.localdate().year}-", width=5)
+
+
+def _report_from(data: ReportData, report: CooperationReport) -> CooperationReport:
+    apply_data(report, data, exclude=["activities"])
+    return report
 
 
 def evidence_add(*, report: CooperationReport, upload: UploadedFile, kind: str, user: Any) -> EvidenceFile:
     if report.is_locked:
         raise ReportLocked(report)
-    checked = check_evidence(upload)
-    evidence = EvidenceFile(
-        report=report,
-        kind=kind,
-        original_name=(upload.name or "file")[-255:],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+    if not can_write_report(user, report):
+        raise PermissionDenied
     with StagedFiles() as files:
-        files.stage(evidence.file, upload.name or "file", upload)
+        [evidence] = evidence_stage(evidence=[EvidenceData(kind=kind, file=upload)], user=user, files=files)
         with transaction.atomic():
-            evidence.save()
+            current = CooperationReport.objects.select_for_update().get(pk=report.pk)
+            _save_evidence(current, [evidence])
             files.publish()
     return evidence
 
 
-def evidence_stage(*, evidence_forms: Iterable[Any], user: Any, files: StagedFiles) -> list[EvidenceFile]:
+def evidence_stage(*, evidence: Iterable[EvidenceData], user: Any, files: StagedFiles) -> list[EvidenceFile]:
     """Check the new files and write them to the staging area before any transaction begins.
 
     Parsing a PDF or unpacking an Office file takes time, and writing a file more: neither may
@@ -103,22 +86,19 @@ def evidence_stage(*, evidence_forms: Iterable[Any], user: Any, files: StagedFil
     which moves the files to their final names when it commits (`files.publish()`).
     """
     staged: list[EvidenceFile] = []
-    for form in evidence_forms:
-        data = getattr(form, "cleaned_data", None) or {}
-        if not data.get("file"):
-            continue
-        upload = data["file"]
-        checked = check_evidence(upload)
-        evidence = EvidenceFile(
-            kind=data["kind"],
-            original_name=(upload.name or "file")[-255:],
+    for item in evidence:
+        checked = check_evidence(item.file)
+        row = EvidenceFile(
+            kind=item.kind,
+            original_name=item.original_name,
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        files.stage(evidence.file, upload.name or "file", upload)
-        staged.append(evidence)
+        row.full_clean(exclude=["report", "file"])
+        files.stage(row.file, item.original_name, item.file)
+        staged.append(row)
     return staged
 
 
@@ -132,101 +112,102 @@ def _save_evidence(report: CooperationReport, staged: list[EvidenceFile]) -> lis
     return staged
 
 
-def _refuse_reported(activities: list[Activity]) -> None:
-    """One report per activity; changing it later is an edit of the draft or a correction.
+def _lock_activities(activities: Sequence[Activity]) -> list[Activity]:
+    """The activities as they are now, their rows locked, so two filings for one activity cannot both pass."""
+    pks = sorted({activity.pk for activity in activities})
+    return list(Activity.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
 
-    The activities' rows are locked first, so two filings for one activity cannot both pass.
+
+def _save_with_one_record(report: CooperationReport, activities: list[Activity] | None, reason: str) -> None:
+    """Save the report and its activities as one history record (with `reason`).
+
+    django-simple-history records each many-to-many change on its own, so a new report would show
+    as two entries, the first without its activities. History is held back until they are saved.
     """
-    pks = sorted(a.pk for a in activities)
-    list(Activity.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
-    reported = (
-        Activity.objects.filter(pk__in=pks, reports__isnull=False)
-        .order_by("code")
-        .values_list("code", "reports__code")
-        .distinct()
-    )
-    if reported:
-        raise ValidationError(
-            {
-                "activities": _(
-                    "Already reported: %(list)s. Each activity has one report; edit its draft or file a correction."
-                )
-                % {"list": ", ".join(f"{activity} ({report})" for activity, report in reported)}
-            },
-            code="already_reported",
-        )
+    is_new = report._state.adding
+    report.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        report.save()
+        if activities is not None:
+            report.activities.set(activities)
+    finally:
+        del report.skip_history_when_saving  # type: ignore[attr-defined]
+    report._change_reason = reason  # type: ignore[attr-defined]
+    report.save(update_fields=["updated_at"])
+    if is_new:
+        latest = report.history.order_by("-history_id").values("history_id")[:1]
+        report.history.filter(history_id__in=latest).update(history_type="+")
 
 
-def report_file(*, form: Any, evidence_forms: Iterable[Any], user: Any, token: str | None = None) -> CooperationReport:
+def report_file(
+    *, data: ReportData, evidence: Sequence[EvidenceData] = (), user: Any, token: str | None = None
+) -> CooperationReport:
     """File a report on carried-out activities: saved as a draft, its activities move to dilaporkan.
 
     An activity that already has a report is refused; a form token used before raises AlreadySubmitted.
     """
-    activities: list[Activity] = list(form.cleaned_data["activities"])
+    if not can_file_reports(user):
+        raise PermissionDenied
+    activities = list(data.activities)
+    check_report_activities(activities)
     if not can_report_on(user, activities):
         raise PermissionDenied
-    report: CooperationReport = form.save(commit=False)
-    report.agreement_id = activities[0].agreement_id
-    report.created_by = user
+    report = _report_from(data, CooperationReport(agreement_id=activities[0].agreement_id, created_by=user))
+    report.full_clean(exclude=["code"])  # the code is given when it is saved
     with StagedFiles() as files:
-        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    _file_report(report, form, activities, user, token, stored)
-                    files.publish()
-                    return report
-            except IntegrityError:
-                report.pk = None
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
-
-
-def _file_report(
-    report: CooperationReport,
-    form: Any,
-    activities: list[Activity],
-    user: Any,
-    token: str | None,
-    stored: list[EvidenceFile],
-) -> None:
-    claim = submission_claim(token, purpose="archive.report")
-    _refuse_reported(activities)
-    report.code = report_next_code(year=timezone.localdate().year)
-    report._change_reason = _("filed")  # type: ignore[attr-defined]
-    report.save()
-    form.save_m2m()
-    _save_evidence(report, stored)
-    for activity in activities:
-        if activity.status == S.TERLAKSANA:
-            activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
-    submission_record(claim, report)
+        stored = evidence_stage(evidence=evidence, user=user, files=files)
+        with transaction.atomic():
+            claim = submission_claim(token, purpose="archive.report")
+            locked = _lock_activities(activities)
+            check_report_activities(locked)
+            check_unreported(locked)
+            save_with_code(
+                report,
+                save=lambda: _save_with_one_record(report, locked, change_reason(FILED)),
+                next_code=_next_report_code,
+            )
+            _save_evidence(report, stored)
+            for activity in locked:
+                if activity.status == S.TERLAKSANA:
+                    activity_transition(activity=activity, to=S.DILAPORKAN, user=user, reason=report.code)
+            submission_record(claim, report)
+            files.publish()
+    return report
 
 
 def report_update(
     *,
     report: CooperationReport,
-    form: Any,
-    evidence_forms: Iterable[Any],
+    data: ReportData,
+    evidence: Sequence[EvidenceData] = (),
     user: Any,
     opened_version: str | None = None,
 ) -> CooperationReport:
     """Save changes to a draft report. An archived report is refused: it needs a correction."""
+    if report.is_locked:
+        raise ReportLocked(report)
+    if not can_write_report(user, report):
+        raise PermissionDenied
+    check_same_activities(data.activities, report)
+    candidate = _report_from(data, CooperationReport.objects.get(pk=report.pk))
+    candidate.full_clean()
+    proposed = proposed_from_data(data)
+    del proposed["activities"]
     with StagedFiles() as files:
-        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
+        stored = evidence_stage(evidence=evidence, user=user, files=files)
         with transaction.atomic():
             current = CooperationReport.objects.select_for_update().get(pk=report.pk)
             if current.is_locked:
                 raise ReportLocked(current)
             if not can_write_report(user, current):
                 raise PermissionDenied
-            ensure_current(instance=report, opened_version=opened_version, proposed=proposed_from_form(form))
-            report._change_reason = _("edited")  # type: ignore[attr-defined]
-            form.save()
-            _save_evidence(report, stored)
+            ensure_current(instance=current, opened_version=opened_version, proposed=proposed)
+            _report_from(data, current)
+            current._change_reason = change_reason(EDITED)  # type: ignore[attr-defined]
+            current.save()
+            _save_evidence(current, stored)
             files.publish()
-            return report
+    return current
 
 
 def evidence_remove(*, evidence: EvidenceFile, user: Any) -> None:
@@ -256,7 +237,8 @@ def report_archive(*, report: CooperationReport, user: Any, now: dt.datetime | N
         current.archived_at = now
         current.archived_by = user
         current.retention_until = add_years(timezone.localdate(now), retention_years("report"))
-        current._change_reason = _("archived")  # type: ignore[attr-defined]
+        current.full_clean()
+        current._change_reason = change_reason(ARCHIVED)  # type: ignore[attr-defined]
         current.save()
         for activity in current.activities.all():
             if activity.status == S.DILAPORKAN:
@@ -265,7 +247,7 @@ def report_archive(*, report: CooperationReport, user: Any, now: dt.datetime | N
             previous = CooperationReport.objects.select_for_update().get(pk=current.previous_id)
             previous.status = R.SUPERSEDED
             previous.is_led_data = False
-            previous._change_reason = _("superseded by %(id)s") % {"id": current.identifier}  # type: ignore[attr-defined]
+            previous._change_reason = change_reason(SUPERSEDED, id=current.identifier)  # type: ignore[attr-defined]
             previous.save(update_fields=["status", "is_led_data", "updated_at"])
     return current
 
@@ -293,46 +275,40 @@ def _copy_evidence(source: CooperationReport, files: StagedFiles) -> list[Eviden
 
 
 def report_correct(
-    *, report: CooperationReport, form: Any, evidence_forms: Iterable[Any], reason: str, user: Any
+    *, report: CooperationReport, data: ReportData, evidence: Sequence[EvidenceData] = (), reason: str, user: Any
 ) -> CooperationReport:
     """File a correction of an archived report: a new draft version; the old one is kept as it is."""
     if not can_write_report(user, report):
         raise PermissionDenied
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"correction_reason": _("Say what the correction fixes.")})
+    check_same_activities(data.activities, report)
+    new = _report_from(
+        data,
+        CooperationReport(
+            code=report.code,
+            previous=report,
+            correction_reason=reason.strip(),
+            agreement_id=report.agreement_id,
+            created_by=user,
+        ),
+    )
+    new.full_clean(exclude=["version"])  # the version is counted when it is saved
     with StagedFiles() as files:
         copies = _copy_evidence(report, files) if report.status == R.ARCHIVED else []
-        stored = evidence_stage(evidence_forms=evidence_forms, user=user, files=files)
+        stored = evidence_stage(evidence=evidence, user=user, files=files)
         with transaction.atomic():
-            new = _file_correction(report, form, reason, user, copies + stored)
+            old = CooperationReport.objects.select_for_update().get(pk=report.pk)
+            if old.status != R.ARCHIVED:
+                raise ValidationError(
+                    _("Only the archived, current version of a report can be corrected."), code="state"
+                )
+            if CooperationReport.objects.filter(code=old.code, status=R.DRAFT).exists():
+                raise ValidationError(_("A correction of this report is already waiting to be archived."), code="open")
+            new.version = (CooperationReport.objects.filter(code=old.code).aggregate(v=Max("version"))["v"] or 0) + 1
+            new.previous = old
+            reason_text = change_reason(CORRECTION, id=old.identifier)
+            _save_with_one_record(new, list(old.activities.all()), reason_text)
+            _save_evidence(new, copies + stored)
             files.publish()
-        return new
-
-
-def _file_correction(
-    report: CooperationReport, form: Any, reason: str, user: Any, evidence: list[EvidenceFile]
-) -> CooperationReport:
-    with transaction.atomic():
-        old = CooperationReport.objects.select_for_update().get(pk=report.pk)
-        if old.status != R.ARCHIVED:
-            raise ValidationError(_("Only the archived, current version of a report can be corrected."), code="state")
-        if CooperationReport.objects.filter(code=old.code, status=R.DRAFT).exists():
-            raise ValidationError(_("A correction of this report is already waiting to be archived."), code="open")
-        version = (CooperationReport.objects.filter(code=old.code).aggregate(v=Max("version"))["v"] or 0) + 1
-        new: CooperationReport = form.save(commit=False)
-        new.pk = None
-        new.code = old.code
-        new.version = version
-        new.previous = old
-        new.correction_reason = reason
-        new.agreement_id = old.agreement_id
-        new.status = R.DRAFT
-        new.created_by = user
-        new._change_reason = _("correction of %(id)s") % {"id": old.identifier}  # type: ignore[attr-defined]
-        new.save()
-        new.activities.set(old.activities.all())
-        _save_evidence(new, evidence)
     return new
 
 
@@ -348,7 +324,7 @@ def disposal_request(
         if current.disposals.filter(status=DisposalRecord.Status.REQUESTED).exists():
             raise ValidationError(_("A disposal of this record is already waiting for approval."), code="open")
         assert current.retention_until is not None
-        return DisposalRecord.objects.create(
+        disposal = DisposalRecord(
             record_type="report",
             report=current,
             identifier=current.identifier,
@@ -358,6 +334,9 @@ def disposal_request(
             reason=reason.strip(),
             requested_by=user,
         )
+        disposal.full_clean()
+        disposal.save()
+        return disposal
 
 
 def _check_disposable(report: CooperationReport, today: dt.date) -> None:
@@ -386,6 +365,12 @@ def disposal_approve(
         _check_disposable(report, today)
         names = [evidence.file.name for evidence in report.evidence.all()]
         storage = EvidenceFile._meta.get_field("file").storage  # type: ignore[attr-defined]
+        current.status = DisposalRecord.Status.APPROVED
+        current.decided_by = user
+        current.decided_at = timezone.now()
+        current.decision_note = note.strip()
+        current.files_removed = len(names)
+        current.full_clean(exclude=["report"])
         report_pk = report.pk
         report.evidence.all().delete()
         report.delete()
@@ -395,11 +380,6 @@ def disposal_approve(
         ).delete()
         CooperationReport.history.filter(id=report_pk).delete()
         current.report = None  # the row is gone; the tombstone keeps identifier and title
-        current.status = DisposalRecord.Status.APPROVED
-        current.decided_by = user
-        current.decided_at = timezone.now()
-        current.decision_note = note.strip()
-        current.files_removed = len(names)
         current.save()
         transaction.on_commit(lambda: _delete_files(storage, names))
     return current
@@ -421,5 +401,6 @@ def disposal_reject(*, disposal: DisposalRecord, user: Any, note: str) -> Dispos
         current.decided_by = user
         current.decided_at = timezone.now()
         current.decision_note = note.strip()
+        current.full_clean()
         current.save()
     return current

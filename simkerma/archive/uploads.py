@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -87,7 +87,7 @@ def _has_macros(package: zipfile.ZipFile, types: ElementTree.Element) -> bool:
     return any("macroenabled" in value.lower() or "vbaproject" in value.lower() for value in declared)
 
 
-def _ooxml_type(upload: UploadedFile) -> str | None:
+def _ooxml_type(upload: File) -> str | None:
     check_ooxml_package(upload)  # raises for a zip bomb, before anything is inflated
     try:
         with zipfile.ZipFile(upload) as package:
@@ -109,7 +109,7 @@ def _ooxml_type(upload: UploadedFile) -> str | None:
     return None
 
 
-def _check_pixels(upload: UploadedFile) -> None:
+def _check_pixels(upload: File) -> None:
     """Read only the header: a photo's width and height, refused above max_pixels."""
     try:
         with Image.open(upload) as image:
@@ -128,11 +128,11 @@ def _check_pixels(upload: UploadedFile) -> None:
         )
 
 
-def _pdf_readable(upload: UploadedFile) -> bool:
+def _pdf_readable(upload: File) -> bool:
     return pdf_page_count(upload) >= 1  # raises when there are too many pages
 
 
-def sniff(upload: UploadedFile) -> str | None:
+def sniff(upload: File) -> str | None:
     """The content type the bytes show, or None when they are not an accepted kind.
 
     Raises ValidationError for an accepted kind that is dangerous: too many pixels or pages, a zip
@@ -157,7 +157,7 @@ def sniff(upload: UploadedFile) -> str | None:
         upload.seek(0)
 
 
-def _sha256(upload: UploadedFile) -> str:
+def _sha256(upload: File) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -166,7 +166,7 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def check_evidence(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedFile:
+def check_evidence(upload: File, *, max_bytes: int | None = None) -> CheckedFile:
     """Refuse a file that is too large or whose content is not JPEG, PNG, PDF, DOCX or XLSX."""
     limit = max_bytes or evidence_max_bytes()
     size = upload.size or 0

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from simkerma.accounts.permissions import can_read, require
 from simkerma.activities.models import Activity
 from simkerma.archive import services
+from simkerma.archive.data import CONTENT_FIELDS
 from simkerma.archive.forms import (
-    CONTENT_FIELDS,
     CorrectionForm,
     DisposalDecisionForm,
     DisposalRequestForm,
@@ -25,7 +25,7 @@ from simkerma.archive.forms import (
     ReportFilterForm,
     ReportForm,
 )
-from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile, add_years, retention_years
+from simkerma.archive.models import CooperationReport, DisposalRecord, EvidenceFile, retention_years
 from simkerma.archive.pdf import report_pdf
 from simkerma.archive.permissions import (
     can_archive,
@@ -34,7 +34,9 @@ from simkerma.archive.permissions import (
     can_request_disposal,
     can_write_report,
 )
+from simkerma.archive.selectors import report_list as reports_for
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
+from simkerma.core.dates import add_years
 from simkerma.core.downloads import private_download
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest
@@ -60,26 +62,19 @@ def get_report_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
 @require(can_read)
 def report_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
-    reports = CooperationReport.objects.all()
-    if form.is_valid():
-        reports = form.filter(reports)
-    reports = (
-        reports.select_related("agreement")
-        .only(
-            "pk",
-            "code",
-            "version",
-            "title",
-            "status",
-            "created_at",
-            "archived_at",
-            "retention_until",
-            "is_led_data",
-            "agreement__id",
-            "agreement__number",
-            "agreement__kind",
-        )
-        .order_by("-created_at", "-pk")
+    reports = reports_for(user=request.user, filters=form.to_filters()).only(
+        "pk",
+        "code",
+        "version",
+        "title",
+        "status",
+        "created_at",
+        "archived_at",
+        "retention_until",
+        "is_led_data",
+        "agreement__id",
+        "agreement__number",
+        "agreement__kind",
     )
     page = Paginator(reports, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "archive/_report_results.html" if request.htmx else "archive/report_list.html"
@@ -88,6 +83,15 @@ def report_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _evidence_forms(request: HttpRequest) -> Any:
     return EvidenceFormSet(request.POST or None, request.FILES or None, prefix="evidence")
+
+
+def _refuse(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal on the form: beside the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @require(can_file_reports)
@@ -107,12 +111,12 @@ def report_create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and evidence.is_valid():
         try:
             report = services.report_file(
-                form=form, evidence_forms=evidence, user=request.user, token=form.submission_token
+                data=form.to_data(), evidence=evidence.to_data(), user=request.user, token=form.submission_token
             )
         except AlreadySubmitted as error:
             return already_submitted_response(request, error.obj)
         except ValidationError as error:
-            form.add_error(None, error)
+            _refuse(form, error)
         else:
             messages.success(request, _("Report filed: %(id)s") % {"id": report.identifier})
             return redirect(report)
@@ -155,8 +159,8 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_update(
                 report=report,
-                form=form,
-                evidence_forms=evidence,
+                data=form.to_data(),
+                evidence=evidence.to_data(),
                 user=request.user,
                 opened_version=form.opened_version,
             )
@@ -164,6 +168,8 @@ def report_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             return _locked(request, report)
         except StaleEdit as error:
             form.refuse_stale(error)
+        except ValidationError as error:
+            _refuse(form, error)
         else:
             messages.success(request, _("Report saved."))
             return redirect(report)
@@ -207,14 +213,14 @@ def report_correct(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only the archived, current version of a report can be corrected."))
         return redirect(old)
     initial = {name: getattr(old, name) for name in CONTENT_FIELDS}
-    form = CorrectionForm(request.POST or None, initial=initial, instance=CooperationReport())
+    form = CorrectionForm(request.POST or None, initial=initial, instance=CooperationReport(), correcting=old)
     evidence = _evidence_forms(request)
     if request.method == "POST" and form.is_valid() and evidence.is_valid():
         try:
             new = services.report_correct(
                 report=old,
-                form=form,
-                evidence_forms=evidence,
+                data=form.to_data(),
+                evidence=evidence.to_data(),
                 reason=form.cleaned_data["correction_reason"],
                 user=request.user,
             )

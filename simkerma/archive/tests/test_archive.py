@@ -13,10 +13,12 @@ from django.urls import reverse
 from simkerma.activities.models import ActivityStatus
 from simkerma.activities.tests.factories import ActivityFactory
 from simkerma.archive import services
+from simkerma.archive.data import CONTENT_FIELDS, ReportData
 from simkerma.archive.forms import ReportForm
-from simkerma.archive.models import CooperationReport, EvidenceFile, add_years
+from simkerma.archive.models import CooperationReport, EvidenceFile
 from simkerma.archive.tests.factories import EvidenceFileFactory, ReportFactory
 from simkerma.archive.tests.files import image_bytes, upload
+from simkerma.core.dates import add_years
 
 S = ActivityStatus
 R = CooperationReport.Status
@@ -43,6 +45,13 @@ def content(report: CooperationReport, **changes) -> dict:
         "evidence-MIN_NUM_FORMS": "0",
         "evidence-MAX_NUM_FORMS": "30",
     }
+
+
+def content_data(report: CooperationReport, **changes) -> ReportData:
+    """The report's content and activities as a service takes them, with `changes`."""
+    activities = changes.pop("activities", None)
+    values = {name: getattr(report, name) for name in CONTENT_FIELDS} | changes
+    return ReportData(activities=list(report.activities.all()) if activities is None else activities, **values)
 
 
 @time_machine.travel(ARCHIVED_ON, tick=False)
@@ -117,11 +126,8 @@ def test_it_refuses_any_change_to_an_archived_report_in_the_view(client_for, sta
 def test_it_refuses_any_change_to_an_archived_report_in_the_services(staff, report):
     services.report_archive(report=report, user=staff)
     report.refresh_from_db()
-    form = ReportForm(content(report, title="Diubah"), instance=report)
-    assert form.is_valid()
-
     with pytest.raises(services.ReportLocked) as locked:
-        services.report_update(report=report, form=form, evidence_forms=[], user=staff)
+        services.report_update(report=report, data=content_data(report, title="Diubah"), user=staff)
     assert locked.value.code == "locked"
     with pytest.raises(services.ReportLocked):
         services.evidence_add(report=report, upload=upload("x.png", image_bytes()), kind="photo", user=staff)
@@ -184,9 +190,7 @@ def test_it_files_a_correction_as_a_new_version_and_keeps_the_old_one(client_for
     assert (new.status, new.is_led_data) == (R.ARCHIVED, True)
     assert list(CooperationReport.objects.led_data()) == [new]
     with pytest.raises(ValidationError):
-        services.report_correct(
-            report=report, form=ReportForm(content(report)), evidence_forms=[], reason="lagi", user=staff
-        )
+        services.report_correct(report=report, data=content_data(report), reason="lagi", user=staff)
     assert client_for(staff).get(reverse("archive:report_edit", args=[report.pk])).status_code == 409
 
 
@@ -216,4 +220,4 @@ def test_it_refuses_a_correction_to_a_reader(client_for, staff, auditor, report)
         == 403
     )
     with pytest.raises(PermissionDenied):
-        services.report_correct(report=report, form=None, evidence_forms=[], reason="x", user=auditor)
+        services.report_correct(report=report, data=content_data(report), reason="x", user=auditor)

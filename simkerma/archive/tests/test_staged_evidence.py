@@ -6,18 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
 
 from simkerma.activities.models import ActivityStatus
 from simkerma.activities.tests.factories import ActivityFactory
 from simkerma.archive import services
-from simkerma.archive.forms import ReportFileForm, ReportForm
+from simkerma.archive.data import ReportData
 from simkerma.archive.models import CooperationReport
 from simkerma.archive.tests.factories import EvidenceFileFactory, ReportFactory
 from simkerma.archive.tests.files import image_bytes, upload
-from simkerma.archive.tests.test_archive import content
-from simkerma.archive.tests.test_reports import report_data
-from simkerma.archive.tests.test_upload_transactions import EvidenceRow
+from simkerma.archive.tests.test_archive import content_data
+from simkerma.archive.tests.test_upload_transactions import evidence_row
 from simkerma.core.staging import STAGING_DIR
 from simkerma.core.tests.files import files_under, pdf_bytes
 
@@ -35,9 +34,7 @@ def report(media, agreement_if):
 
 
 def edit(report, staff, rows):
-    form = ReportForm(content(report), instance=report)
-    assert form.is_valid(), form.errors
-    return services.report_update(report=report, form=form, evidence_forms=rows, user=staff)
+    return services.report_update(report=report, data=content_data(report), evidence=rows, user=staff)
 
 
 @pytest.mark.django_db
@@ -47,7 +44,7 @@ def test_it_moves_new_evidence_to_its_final_name_only_when_the_transaction_commi
     png = image_bytes("PNG", color="navy")
     before = files_under(media)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        edit(report, staff, [EvidenceRow(upload("kegiatan.png", png, "image/png"))])
+        edit(report, staff, [evidence_row(upload("kegiatan.png", png, "image/png"))])
     new = report.evidence.get(original_name="kegiatan.png")
 
     assert not (media / new.file.name).exists()  # not yet committed: only the staged copy exists
@@ -62,11 +59,10 @@ def test_it_moves_new_evidence_to_its_final_name_only_when_the_transaction_commi
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_filing_has_its_files_in_place_and_nothing_staged(media, staff, agreement_if):
     activity = ActivityFactory(agreement=agreement_if, status=ActivityStatus.TERLAKSANA)
-    form = ReportFileForm(report_data([activity]), user=staff)
-    assert form.is_valid(), form.errors
+    data = ReportData(activities=[activity], title="Laporan SK", summary="Penyerahan SK", lead_name="Andi Pratama")
     scan = pdf_bytes(pages=2)
     report = services.report_file(
-        form=form, evidence_forms=[EvidenceRow(upload("sk.pdf", scan, "application/pdf"), "document")], user=staff
+        data=data, evidence=[evidence_row(upload("sk.pdf", scan, "application/pdf"), "document")], user=staff
     )
 
     evidence = report.evidence.get()
@@ -78,8 +74,8 @@ def test_a_committed_filing_has_its_files_in_place_and_nothing_staged(media, sta
 @pytest.mark.django_db
 def test_a_rolled_back_edit_leaves_nothing_in_media_staging_included(media, staff, report):
     before = files_under(media)
-    rows = [EvidenceRow(upload("a.png", image_bytes())), EvidenceRow(upload("b.png", image_bytes()), kind=None)]
-    with pytest.raises(IntegrityError):
+    rows = [evidence_row(upload("a.png", image_bytes())), evidence_row(upload("b.png", image_bytes()), kind=None)]
+    with pytest.raises(ValidationError):
         edit(report, staff, rows)
 
     assert files_under(media) == before
@@ -99,7 +95,7 @@ def test_a_crash_after_staging_leaves_no_final_file(monkeypatch, media, staff, r
 
     monkeypatch.setattr(services, "_save_evidence", crash)
     with pytest.raises(RuntimeError):
-        edit(report, staff, [EvidenceRow(upload("a.png", image_bytes()))])
+        edit(report, staff, [evidence_row(upload("a.png", image_bytes()))])
 
     assert len(names) == 1 and names[0].startswith("archive/evidence/")
     assert not (media / names[0]).exists()
@@ -112,12 +108,14 @@ def test_a_correction_copies_evidence_through_staging(media, staff, report):
     services.report_archive(report=report, user=staff)
     report.refresh_from_db()
     old_file = report.evidence.get().file
-    form = ReportForm(content(report), instance=report)
-    assert form.is_valid(), form.errors
     photo = image_bytes("PNG", color="red")
 
     new = services.report_correct(
-        report=report, form=form, evidence_forms=[EvidenceRow(upload("baru.png", photo))], reason="Foto", user=staff
+        report=report,
+        data=content_data(report),
+        evidence=[evidence_row(upload("baru.png", photo))],
+        reason="Foto",
+        user=staff,
     )
 
     copies = {e.original_name: e.file.name for e in new.evidence.all()}

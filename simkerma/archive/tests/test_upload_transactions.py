@@ -6,24 +6,23 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from simkerma.activities.models import ActivityStatus
 from simkerma.activities.tests.factories import ActivityFactory
 from simkerma.archive import services
-from simkerma.archive.forms import ReportForm
+from simkerma.archive.data import EvidenceData
 from simkerma.archive.models import CooperationReport
 from simkerma.archive.tests.factories import EvidenceFileFactory, ReportFactory
 from simkerma.archive.tests.files import image_bytes, upload
-from simkerma.archive.tests.test_archive import content
+from simkerma.archive.tests.test_archive import content_data
 from simkerma.core.tests.files import pdf_bytes
 
 
-class EvidenceRow:
-    """What the evidence formset hands the services: cleaned data with a file and its kind."""
-
-    def __init__(self, file, kind="photo"):
-        self.cleaned_data = {"file": file, "kind": kind}
+def evidence_row(file, kind="photo") -> EvidenceData:
+    """One evidence file as the services take it: the file and its kind."""
+    return EvidenceData(kind=kind, file=file)
 
 
 def stored_files() -> set[Path]:
@@ -49,10 +48,8 @@ def test_files_are_checked_before_the_transaction_begins(monkeypatch, staff, rep
         return check(upload, **kwargs)
 
     monkeypatch.setattr(services, "check_evidence", watched)
-    form = ReportForm(content(report), instance=report)
-    assert form.is_valid(), form.errors
-    rows = [EvidenceRow(upload("scan.pdf", pdf_bytes(pages=3)), "document")]
-    services.report_update(report=report, form=form, evidence_forms=rows, user=staff)
+    rows = [evidence_row(upload("scan.pdf", pdf_bytes(pages=3)), "document")]
+    services.report_update(report=report, data=content_data(report), evidence=rows, user=staff)
     assert seen == [False]
     assert report.evidence.filter(content_type="application/pdf").count() == 1
 
@@ -60,11 +57,9 @@ def test_files_are_checked_before_the_transaction_begins(monkeypatch, staff, rep
 @pytest.mark.django_db
 def test_a_failed_edit_leaves_no_file(staff, report):
     before = stored_files()
-    form = ReportForm(content(report), instance=report)
-    assert form.is_valid(), form.errors
-    rows = [EvidenceRow(upload("a.png", image_bytes())), EvidenceRow(upload("b.png", image_bytes()), kind=None)]
-    with pytest.raises(IntegrityError):
-        services.report_update(report=report, form=form, evidence_forms=rows, user=staff)
+    rows = [evidence_row(upload("a.png", image_bytes())), evidence_row(upload("b.png", image_bytes()), kind=None)]
+    with pytest.raises(ValidationError):
+        services.report_update(report=report, data=content_data(report), evidence=rows, user=staff)
     assert stored_files() == before
     assert report.evidence.count() == 1
 
@@ -74,10 +69,8 @@ def test_a_failed_correction_removes_its_copies_and_its_new_files(staff, report)
     services.report_archive(report=report, user=staff)
     report.refresh_from_db()
     before = stored_files()
-    form = ReportForm(content(report), instance=report)
-    assert form.is_valid(), form.errors
-    rows = [EvidenceRow(upload("c.png", image_bytes()), kind=None)]  # its row cannot be saved
-    with pytest.raises(IntegrityError):
-        services.report_correct(report=report, form=form, evidence_forms=rows, reason="Salah", user=staff)
+    rows = [evidence_row(upload("c.png", image_bytes()), kind=None)]  # its row cannot be saved
+    with pytest.raises(ValidationError):
+        services.report_correct(report=report, data=content_data(report), evidence=rows, reason="Salah", user=staff)
     assert stored_files() == before
     assert CooperationReport.objects.filter(code=report.code).count() == 1
