@@ -233,7 +233,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Domain settings (DOMAIN.md). Each may be overridden by the environment.
+# Domain settings (docs/kpis.md, docs/service-times.md). Each may be overridden by the environment.
 SIMKERMA_INSTITUTION_NAME = os.environ.get("SIMKERMA_INSTITUTION_NAME", "Politeknik Negeri Batam")
 SIMKERMA_INSTITUTION_CODE = os.environ.get("SIMKERMA_INSTITUTION_CODE", "PL29")
 # Number segment per agreement kind, as in 001/MOU.PL29/III/2025.
@@ -267,7 +267,7 @@ SIMKERMA_INSTITUTION_ADDRESS = os.environ.get(
 )
 SIMKERMA_INSTITUTION_SIGNATORY_NAME = os.environ.get("SIMKERMA_INSTITUTION_SIGNATORY_NAME", "")
 SIMKERMA_INSTITUTION_SIGNATORY_POSITION = os.environ.get("SIMKERMA_INSTITUTION_SIGNATORY_POSITION", "Direktur")
-# Service times (KPI B.1.2.9.13), counted in working time (DOMAIN.md).
+# Service times (KPI B.1.2.9.13), counted in working time (docs/service-times.md).
 SIMKERMA_WORKING_DAY_HOURS = int(os.environ.get("SIMKERMA_WORKING_DAY_HOURS", "8"))
 SIMKERMA_RESPONSE_MINUTES = int(os.environ.get("SIMKERMA_RESPONSE_MINUTES", "15"))
 SIMKERMA_DRAFT_WORKING_DAYS = int(os.environ.get("SIMKERMA_DRAFT_WORKING_DAYS", "1"))

@@ -72,7 +72,7 @@ NEXT_STATUS: dict[str, ActivityStatus] = {status: PROCEDURE[index + 1] for index
 CANCELLABLE = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
 CARRIED_OUT = frozenset({ActivityStatus.TERLAKSANA, ActivityStatus.DILAPORKAN, ActivityStatus.DIARSIPKAN})
 OPEN = frozenset({ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN})
-# The workbook (CONTRACTS.md) knows three statuses.
+# The workbook (docs/workbook.md) knows three statuses.
 CONTRACT_STATUS = {
     ActivityStatus.RENCANA: "rencana",
     ActivityStatus.DIKOORDINASIKAN: "rencana",
@@ -151,7 +151,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.filter(status__in=[s for s, c in CONTRACT_STATUS.items() if c == status])
 
     def valid_agreement_on_start(self) -> ActivityQuerySet:
-        """The agreement was valid on the activity's start date (DOMAIN.md)."""
+        """The agreement was valid on the activity's start date (docs/kpis.md)."""
         return self.filter(
             agreement__start_date__lte=F("start_date"),
             agreement__end_date__gte=F("start_date"),
@@ -452,11 +452,11 @@ class Activity(TimeStampedModel):
         return list(getattr(self, name).all()) if self.pk else []
 
     def effective_units(self) -> list[Unit]:
-        """The units the activity names, or else its agreement's (CONTRACTS.md)."""
+        """The units the activity names, or else its agreement's (docs/workbook.md)."""
         return self._related("units") or list(self.agreement.units.all())
 
     def effective_prodi(self) -> list[Prodi]:
-        """The prodi the activity names, or else its agreement's (CONTRACTS.md)."""
+        """The prodi the activity names, or else its agreement's (docs/workbook.md)."""
         return self._related("prodi") or list(self.agreement.prodi.all())
 
     def unit_ids(self) -> set[int]:

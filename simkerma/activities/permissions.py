@@ -1,4 +1,4 @@
-"""Who may do what with activities, coordination and tasks (DOMAIN.md, PR.28.3).
+"""Who may do what with activities, coordination and tasks (PR.28.3, docs/user-guide.md).
 
 - Staf Kerjasama prepares plans; coordinators and P3M plan under agreements naming their unit.
 - The Kapokja coordinates: rencana → dikoordinasikan is the Kapokja's alone.

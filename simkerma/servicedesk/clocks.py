@@ -12,7 +12,7 @@ from simkerma.servicedesk.models import CLOCKS, CalendarVersion, ClockColumns, C
 
 
 def working_day() -> dt.timedelta:
-    """DOMAIN.md: "1 day" is one working day of 8 working hours (a setting)."""
+    """docs/service-times.md: "1 day" is one working day of 8 working hours (a setting)."""
     return dt.timedelta(hours=settings.SIMKERMA_WORKING_DAY_HOURS)
 
 

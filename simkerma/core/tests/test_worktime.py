@@ -1,4 +1,4 @@
-"""Working-time arithmetic: DOMAIN.md's examples, holidays, and properties that hold for any calendar."""
+"""Working-time arithmetic: docs/service-times.md's examples, holidays, and properties that hold for any calendar."""
 
 from __future__ import annotations
 
