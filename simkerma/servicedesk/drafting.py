@@ -10,25 +10,29 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, meta, nodes
 
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import submission_claim, submission_record
+from simkerma.core.history import change_reason, reason_template
+from simkerma.core.numbering import save_with_code
 from simkerma.core.ooxml import check_ooxml_package
 from simkerma.core.staging import StagedFiles
 from simkerma.core.text import mail_subject
 from simkerma.servicedesk.models import DocumentTemplate, DraftVersion, ServiceRequest
-from simkerma.servicedesk.services import moment_not_before, service_request_draft_delivered
+from simkerma.servicedesk.permissions import can_handle_requests, can_manage_templates
+from simkerma.servicedesk.rules import moment_not_before
+from simkerma.servicedesk.services import service_request_draft_delivered
 from simkerma.servicedesk.starter_templates import starter_template_path
 from simkerma.servicedesk.template_safety import DraftSandbox, refused_uses
 
@@ -339,6 +343,12 @@ def _next_number(request: ServiceRequest) -> int:
 
 
 DRAFT_FORM = "servicedesk.draft"
+DRAFT_DELIVERED = reason_template(gettext_noop("draft v%(number)s delivered"))
+
+
+def _require_handler(user: Any) -> None:
+    if not can_handle_requests(user):
+        raise PermissionDenied
 
 
 def _save_version(draft: DraftVersion, content: bytes, token: str | None = None) -> DraftVersion:
@@ -350,26 +360,25 @@ def _save_version(draft: DraftVersion, content: bytes, token: str | None = None)
     """
     with StagedFiles() as files:
         files.stage(draft.file, "draft.docx", ContentFile(content))
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    claim = submission_claim(token, purpose=DRAFT_FORM)
-                    draft.pk = None  # a retry after a rolled-back attempt inserts again
-                    draft.number = _next_number(draft.request)
-                    draft.save()
-                    submission_record(claim, draft)
-                    files.publish()
-                    return draft
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
+        with transaction.atomic():
+            claim = submission_claim(token, purpose=DRAFT_FORM)
+            # Numbered per request rather than by a code prefix: the next number after the request's last.
+            save_with_code(
+                draft,
+                save=draft.save,
+                next_code=lambda: _next_number(draft.request),  # type: ignore[arg-type,return-value]
+                field="number",
+            )
+            submission_record(claim, draft)
+            files.publish()
+            return draft
 
 
 def draft_generate(
     *, request: ServiceRequest, values: dict[str, Any], user: Any, token: str | None = None
 ) -> DraftVersion:
     """Fill the kind's template with the form's values and keep the result as the next version."""
+    _require_handler(user)
     kind = values["document_kind"]
     try:
         content, template_name = _render_for(kind, build_context(request, values))
@@ -393,6 +402,7 @@ def draft_upload(
     *, request: ServiceRequest, upload: Any, document_kind: str, note: str, user: Any, token: str | None = None
 ) -> DraftVersion:
     """Keep a draft edited outside Simkerma (e.g. after the partner's comments) as the next version."""
+    _require_handler(user)
     latest = request.drafts.order_by("-number").first()
     draft = DraftVersion(
         request=request,
@@ -413,7 +423,7 @@ def _mark_delivered(draft: DraftVersion, at: dt.datetime, to: str) -> None:
     draft.sent_to = to[:255]
     draft.save(update_fields=["sent_at", "sent_to"])
     service_request_draft_delivered(request=request, at=at)
-    request._change_reason = _("draft v%(number)s delivered") % {"number": draft.number}  # type: ignore[attr-defined]
+    request._change_reason = change_reason(DRAFT_DELIVERED, number=draft.number)  # type: ignore[attr-defined]
     request.save()
 
 
@@ -422,6 +432,7 @@ def draft_send(*, draft: DraftVersion, to: str, message: str, user: Any) -> Draf
 
     The mail goes out before anything is recorded, so a refused mail records nothing.
     """
+    _require_handler(user)
     request = draft.request
     subject = _("Draft %(kind)s for %(code)s: %(subject)s") % {
         "kind": draft.get_document_kind_display(),
@@ -445,6 +456,7 @@ def _reply_to(user: Any) -> list[str]:
 @transaction.atomic
 def draft_record_delivery(*, draft: DraftVersion, at: dt.datetime, how: str, user: Any) -> DraftVersion:
     """The version reached the requester another way (WhatsApp, handed over): record when."""
+    _require_handler(user)
     request = draft.request
     if at > timezone.now():
         raise ValidationError({"at": _("This moment is in the future.")}, code="future")
@@ -462,6 +474,8 @@ def template_upload(*, document_kind: str, name: str, upload: Any, user: Any) ->
 
     The file is written before the transaction and moved to its final name when it commits.
     """
+    if not can_manage_templates(user):
+        raise PermissionDenied
     template = DocumentTemplate(document_kind=document_kind, name=name, uploaded_by=user)
     with StagedFiles() as files:
         files.stage(template.file, f"{document_kind}.docx", upload)

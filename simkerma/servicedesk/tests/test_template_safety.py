@@ -147,7 +147,8 @@ def test_a_version_whose_row_fails_leaves_no_file(staff, draft_request, settings
         return {path for path in Path(settings.MEDIA_ROOT).rglob("*.docx")}
 
     before = stored()
-    unsaved = get_user_model()(username="belum-disimpan")  # its row cannot be referenced: save() fails
+    # A team member whose row cannot be referenced: the version's save() fails.
+    unsaved = get_user_model()(username="belum-disimpan", role=staff.role)
     with pytest.raises(ValueError):
         draft_upload(request=draft_request, upload=docx_upload(["v2"]), document_kind="mou", note="", user=unsaved)
     assert stored() == before
