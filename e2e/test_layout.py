@@ -23,10 +23,10 @@ from playwright.sync_api import Page, expect
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
 from simkerma.archive.tests.factories import ReportFactory
-from simkerma.site.demo import DEMO_PASSWORD, load_demo
 from simkerma.partners.models import Partner
 from simkerma.partners.tests.factories import PartnerFactory
 from simkerma.servicedesk.models import ServiceRequest
+from simkerma.site.demo import DEMO_PASSWORD, load_demo
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
