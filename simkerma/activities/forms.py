@@ -17,6 +17,7 @@ from simkerma.activities.models import (
     assignable_people,
 )
 from simkerma.activities.rules import activity_refusals, activity_warnings
+from simkerma.activities.selectors import ActivityFilters
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
@@ -184,23 +185,20 @@ class ActivityFilterForm(forms.Form):
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         unit.label_from_instance = lambda u: u.code  # type: ignore[method-assign,assignment]
 
-    def filter(self, qs: Any) -> Any:
+    def to_filters(self) -> ActivityFilters:
+        """The filters as typed; a form that is not valid filters nothing."""
+        if not self.is_valid():
+            return ActivityFilters()
         data = self.cleaned_data
-        if data.get("q"):
-            qs = qs.search(data["q"])
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("field"):
-            qs = qs.filter(field=data["field"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("unit"):
-            qs = qs.for_unit(data["unit"])
-        if data.get("agreement"):
-            qs = qs.filter(agreement=data["agreement"])
-        if data.get("year"):
-            qs = qs.in_year(data["year"])
-        return qs
+        return ActivityFilters(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            field=data.get("field") or "",
+            kind=data.get("kind") or "",
+            unit=data.get("unit"),
+            agreement=data.get("agreement"),
+            year=data.get("year"),
+        )
 
 
 class CoordinationForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):

@@ -28,7 +28,7 @@ from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.history import change_reason, reason_display, reason_template
 from simkerma.core.models import TimeStampedModel
-from simkerma.core.search import search_words
+from simkerma.core.search import word_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
 
@@ -190,10 +190,8 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         )
 
     def search(self, query: str) -> ActivityQuerySet:
-        qs = self
-        for word in search_words(query):
-            qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word) | Q(agreement__number__icontains=word))
-        return qs
+        """Activities whose code, title or agreement number holds every word of the query."""
+        return word_search(self, query, ("code", "title", "agreement__number"))  # type: ignore[return-value]
 
 
 class Activity(TimeStampedModel):

@@ -21,6 +21,7 @@ from simkerma.activities.models import (
 )
 from simkerma.activities.permissions import KAPOKJA_ROLES
 from simkerma.agreements.models import Agreement, Status
+from simkerma.org.models import Unit
 
 S = ActivityStatus
 PANEL_ROWS = 5
@@ -28,6 +29,41 @@ TASKS_AHEAD_DAYS = 7
 # Coordination records that are appointments (shown in the calendar and the feed); calls and
 # e-mails are logged contacts, not events.
 MEETING_KINDS = (CoordinationRecord.Kind.RAPAT, CoordinationRecord.Kind.KUNJUNGAN)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivityFilters:
+    """The activities list's filters, already validated: empty values filter nothing."""
+
+    q: str = ""
+    status: str = ""
+    field: str = ""
+    kind: str = ""
+    unit: Unit | None = None
+    agreement: Agreement | None = None
+    year: int | None = None
+
+
+def activity_list(*, user: Any, filters: ActivityFilters) -> ActivityQuerySet:
+    """The activities a reader sees on the list (and its exports), filtered, newest first."""
+    if not can_read(user):
+        return Activity.objects.none()
+    qs = Activity.objects.all()
+    if filters.q:
+        qs = qs.search(filters.q)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.field:
+        qs = qs.filter(field=filters.field)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.unit is not None:
+        qs = qs.for_unit(filters.unit)
+    if filters.agreement is not None:
+        qs = qs.filter(agreement=filters.agreement)
+    if filters.year:
+        qs = qs.in_year(filters.year)
+    return qs.order_by("-start_date", "-pk")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
-from simkerma.activities import services
+from simkerma.activities import selectors, services
 from simkerma.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -70,11 +70,9 @@ def get_activity_for_user(request: HttpRequest, pk: int, *, write: bool = False)
 @require(can_read)
 def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
-    activities = Activity.objects.all()
-    if form.is_valid():
-        activities = form.filter(activities)
     activities = (
-        activities.select_related("agreement")
+        selectors.activity_list(user=request.user, filters=form.to_filters())
+        .select_related("agreement")
         .only(
             "pk",
             "code",
@@ -91,7 +89,6 @@ def activity_list(request: AuthedHttpRequest) -> HttpResponse:
         .prefetch_related(
             UNIT_CODES, PRODI_CODES, Prefetch("agreement__units", queryset=Unit.objects.only("pk", "code"))
         )
-        .order_by("-start_date", "-pk")
     )
     page = Paginator(activities, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     agreement = form.cleaned_data.get("agreement") if form.is_valid() else None
