@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from simkerma.agreements.services import agreement_save
 from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
-from simkerma.core.data import apply_data
+from simkerma.core.data import Saved, apply_data
 from simkerma.core.history import EDITED, change_reason, reason_template
 from simkerma.core.notices import notice_plan
 from simkerma.core.numbering import next_code, save_with_code
@@ -38,6 +38,8 @@ from simkerma.servicedesk.rules import check_stage_change, done_moment, moment_n
 
 if TYPE_CHECKING:
     from simkerma.accounts.models import User
+    from simkerma.agreements.data import AgreementData
+    from simkerma.agreements.models import Agreement
     from simkerma.partners.models import Partner
 
 __all__ = ["moment_not_before", "stage_change_problem"]  # kept here for callers of the services
@@ -309,22 +311,27 @@ def service_request_change_stage(*, request: ServiceRequest, to_stage: str, note
     return request
 
 
-@transaction.atomic
-def service_request_sign(*, request: ServiceRequest, form: Any, formset: Any, user: Any, note: str = "") -> Any:
-    """Record the signed agreement from the confirmation form and close the request as signed."""
+def service_request_sign(
+    *, request: ServiceRequest, agreement: AgreementData, user: Any, note: str = ""
+) -> Saved[Agreement]:
+    """Record the signed agreement and close the request as signed, in one transaction.
+
+    Gives back the agreement with its warnings (such as "outside its parent's period").
+    """
     _require(can_handle_requests(user))
     problem = stage_change_problem(request, Stage.DITANDATANGANI, signing=True)
     if problem:
         raise ValidationError(problem, code="out_of_order")
-    agreement = agreement_save(
-        form=form, formset=formset, user=user, reason=change_reason(SIGNED_FROM_REQUEST, code=request.code)
-    )
-    request.agreement = agreement
-    _log_stage(request, Stage.DITANDATANGANI, note or agreement.number, user)
-    request.refresh_next_due()
-    request._change_reason = change_reason(SIGNED, number=agreement.number)  # type: ignore[attr-defined]
-    request.save()
-    return agreement
+    with transaction.atomic():
+        saved = agreement_save(
+            agreement=None, data=agreement, user=user, reason=change_reason(SIGNED_FROM_REQUEST, code=request.code)
+        )
+        request.agreement = saved.obj
+        _log_stage(request, Stage.DITANDATANGANI, note or saved.obj.number, user)
+        request.refresh_next_due()
+        request._change_reason = change_reason(SIGNED, number=saved.obj.number)  # type: ignore[attr-defined]
+        request.save()
+    return saved
 
 
 @transaction.atomic

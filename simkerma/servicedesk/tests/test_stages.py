@@ -183,3 +183,55 @@ def test_signing_is_only_offered_during_negotiation(client_for, staff):
     request = ServiceRequestFactory(kind=RequestKind.NEW_DRAFT, document_kind="mou")
     response = client_for(staff).get(reverse("servicedesk:sign", args=[request.pk]))
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+
+
+def _agreement_data(partner, **changes):
+    from simkerma.agreements.data import AgreementData, SignatoryData
+
+    values = {
+        "kind": "mou",
+        "title": "Pengembangan SDM",
+        "partners": [partner],
+        "level": "nasional",
+        "fields": ["pendidikan"],
+        "start_date": dt.date(2026, 12, 1),
+        "end_date": dt.date(2031, 11, 30),
+        "signed_on": dt.date(2026, 11, 26),
+        "signatories": [SignatoryData(side="partner", name="Rina Hartono", position="Direktur Utama")],
+    }
+    return AgreementData(**(values | changes))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_signing_without_a_form_records_the_agreement_and_closes_the_request(staff):
+    from simkerma.servicedesk.services import service_request_sign
+
+    partner = PartnerFactory()
+    request = _at_negotiation(partner)
+    saved = service_request_sign(request=request, agreement=_agreement_data(partner), user=staff)
+    request.refresh_from_db()
+    assert request.agreement == saved.obj and request.stage == Stage.DITANDATANGANI
+    assert saved.obj.number.endswith("/MOU.PL29/XI/2026")
+    assert list(saved.obj.signatories.values_list("name", flat=True)) == ["Rina Hartono"]
+    assert request.history.latest("history_id").history_change_reason == f"signed: {saved.obj.number}"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_signing_refused_by_an_agreement_rule_saves_nothing(staff, outsider):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from simkerma.servicedesk.services import service_request_sign
+
+    partner = PartnerFactory()
+    request = _at_negotiation(partner)
+    with pytest.raises(ValidationError) as refused:
+        service_request_sign(
+            request=request, agreement=_agreement_data(partner, end_date=dt.date(2026, 1, 1)), user=staff
+        )
+    assert "end_date" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        service_request_sign(request=request, agreement=_agreement_data(partner), user=outsider)
+    request.refresh_from_db()
+    assert request.stage == Stage.NEGOSIASI_MITRA and request.agreement is None
+    assert not Agreement.objects.exists()
+    assert not StageChange.objects.filter(request=request, to_stage=Stage.DITANDATANGANI).exists()

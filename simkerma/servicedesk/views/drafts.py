@@ -258,13 +258,17 @@ def request_sign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         formset = SignatoryFormSet(request.POST, instance=Agreement(), prefix="signatories")
         if form.is_valid() and formset.is_valid():
             try:
-                agreement = service_request_sign(request=service_request, form=form, formset=formset, user=request.user)
+                saved = service_request_sign(
+                    request=service_request, agreement=form.to_data(formset), user=request.user
+                )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.refuse(error)
             else:
                 messages.success(
-                    request, _("Agreement %(number)s recorded; the request is signed.") % {"number": agreement.number}
+                    request, _("Agreement %(number)s recorded; the request is signed.") % {"number": saved.obj.number}
                 )
+                for warning in saved.warnings:
+                    messages.warning(request, warning)
                 return redirect(service_request)
     else:
         form = AgreementForm(instance=Agreement(), initial=initial, user=request.user)
