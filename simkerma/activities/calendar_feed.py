@@ -97,4 +97,4 @@ def build_feed(*, name: str, activities: Iterable[Activity], meetings: Iterable[
 
 
 def feed_name(user: Any) -> str:
-    return f"Simkerma – {user.get_full_name() or user.username}"
+    return f"Simkerma – {user.display_name}"

@@ -26,13 +26,12 @@ from simple_history.models import HistoricalRecords
 from simkerma.accounts.models import WRITER_ROLES, User
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
+from simkerma.core.dates import WIB
 from simkerma.core.history import change_reason, reason_display, reason_template
 from simkerma.core.models import TimeStampedModel
 from simkerma.core.search import word_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
-
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 class ActivityKind(models.TextChoices):

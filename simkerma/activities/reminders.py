@@ -21,8 +21,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.models import UNIT_ROLES, Role, User
-from simkerma.activities.models import WIB, Activity, ActivityStatus
+from simkerma.activities.models import Activity, ActivityStatus
 from simkerma.agreements.models import Agreement
+from simkerma.core.dates import WIB
 from simkerma.core.models import Notice
 from simkerma.core.notices import notice_plan
 from simkerma.org.models import Prodi, Unit

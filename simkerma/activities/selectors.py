@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read
 from simkerma.activities.models import (
-    WIB,
     Activity,
     ActivityQuerySet,
     ActivityStatus,
@@ -21,6 +20,7 @@ from simkerma.activities.models import (
 )
 from simkerma.activities.permissions import KAPOKJA_ROLES
 from simkerma.agreements.models import Agreement, Status
+from simkerma.core.dates import WIB
 from simkerma.org.models import Unit
 
 S = ActivityStatus

@@ -12,4 +12,4 @@ def person(user: Any) -> str:
     """A user's full name, else their username; a dash when there is no user."""
     if user is None:
         return "–"
-    return user.get_full_name() or user.username
+    return str(user.display_name)
