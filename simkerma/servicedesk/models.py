@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -208,7 +209,7 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
     def search(self, query: str) -> ServiceRequestQuerySet:
         """Requests where every word is in the code, subject, requester, organisation or partner's name."""
         fields = ("code", "subject", "requester_name", "requester_organisation", "partner__name")
-        return word_search(self, query, fields)
+        return cast(ServiceRequestQuerySet, word_search(self, query, fields))
 
 
 class ServiceRequest(TimeStampedModel):
