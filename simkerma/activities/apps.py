@@ -18,3 +18,8 @@ class ActivitiesConfig(AppConfig):
         from simkerma.core.panels import register_home_panel
 
         register_home_panel("activities", home_panel, template="activities/_home_panel.html", order=10)
+
+        from simkerma.activities.partner_page import partner_activities
+        from simkerma.partners.sections import register_partner_section
+
+        register_partner_section("activities", partner_activities, order=20)

@@ -13,6 +13,7 @@ The administrator may do anything the team may.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -66,6 +67,21 @@ def can_coordinate(user: Any) -> bool:
 def can_complete_task(user: Any, task: FollowUpTask) -> bool:
     """The assignee or the team; a read-only role never completes a task, even one given to it earlier."""
     return _active(user) and user.is_writer and (task.assignee_id == user.pk or user.is_team)
+
+
+def can_file_reports(user: Any) -> bool:
+    """Reports on activities are filed by the cooperation team, coordinators and P3M."""
+    return bool(user.is_authenticated and (user.is_team or user.is_unit_scoped))
+
+
+def can_report_on(user: Any, activities: Iterable[Activity]) -> bool:
+    """The team reports on any activities; a coordinator or P3M on activities that all name their unit."""
+    if is_team(user):
+        return True
+    if not (user.is_authenticated and user.is_unit_scoped):
+        return False
+    activities = list(activities)
+    return bool(activities) and all(activity.names_unit(user.unit_id) for activity in activities)
 
 
 def transition_refusal(user: Any, activity: Activity, to: str) -> str:

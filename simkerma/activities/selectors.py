@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from simkerma.activities.models import (
 from simkerma.activities.permissions import KAPOKJA_ROLES
 from simkerma.agreements.models import Agreement, Status
 from simkerma.core.dates import WIB
+from simkerma.core.registry import Registry
 from simkerma.org.models import Unit
 
 S = ActivityStatus
@@ -97,6 +99,15 @@ class Waiting:
         return not any(bucket and bucket.count for bucket in buckets)
 
 
+# Filed reports waiting to be archived, in the order to show them. The archive, a layer above,
+# registers the queryset from its AppConfig.ready().
+_reports_to_archive: Registry[Callable[[], QuerySet[Any]]] = Registry("reports to archive")
+
+
+def register_reports_to_archive(drafts: Callable[[], QuerySet[Any]]) -> None:
+    _reports_to_archive.register("reports", drafts)
+
+
 def without_report() -> Any:
     through = Activity.reports.through.objects.filter(activity_id=OuterRef("pk"))
     return ~Exists(through)
@@ -106,8 +117,6 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
     """What waits for this person: plans to coordinate (Kapokja), reports to write (team and unit
     coordinators: carried-out activities without a report), reports to archive (team), their own
     open tasks due within a week or overdue, and agreements expiring in their scope."""
-    from simkerma.archive.models import CooperationReport
-
     waiting = Waiting(today=today)
     if not can_read(user):
         return waiting
@@ -121,8 +130,8 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
             done = done.for_unit(unit_id)
         waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
     if user.is_team:
-        drafts = CooperationReport.objects.filter(status=CooperationReport.Status.DRAFT)
-        waiting.reports_to_archive = _take(drafts.select_related("agreement").order_by("created_at", "pk"))
+        for entry in _reports_to_archive.entries():
+            waiting.reports_to_archive = _take(entry.item())
     mine = FollowUpTask.objects.open().filter(assignee=user)
     waiting.tasks = _take(
         mine.filter(due_date__lte=today + dt.timedelta(days=TASKS_AHEAD_DAYS))

@@ -29,13 +29,14 @@ from simkerma.activities.permissions import (
     can_complete_task,
     can_coordinate,
     can_edit_activity,
+    can_file_reports,
     can_plan,
     can_plan_under,
+    can_report_on,
     held_moves,
 )
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
 from simkerma.agreements.models import Agreement, AgreementQuerySet
-from simkerma.archive.permissions import can_file_reports, can_report_on
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import timeline
 from simkerma.core.http import AuthedHttpRequest

@@ -7,27 +7,15 @@ disposal: the Kapokja (or the administrator), never the person who asked for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+# Who may report on activities is the activities' rule; the archive's doors use it from here too.
 from simkerma.activities.permissions import KAPOKJA_ROLES, is_team
+from simkerma.activities.permissions import can_file_reports as can_file_reports
+from simkerma.activities.permissions import can_report_on as can_report_on
 
 if TYPE_CHECKING:
-    from simkerma.activities.models import Activity
     from simkerma.archive.models import CooperationReport, DisposalRecord
-
-
-def can_file_reports(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_team or user.is_unit_scoped))
-
-
-def can_report_on(user: Any, activities: Iterable[Activity]) -> bool:
-    if is_team(user):
-        return True
-    if not (user.is_authenticated and user.is_unit_scoped):
-        return False
-    activities = list(activities)
-    return bool(activities) and all(activity.names_unit(user.unit_id) for activity in activities)
 
 
 def can_write_report(user: Any, report: CooperationReport) -> bool:
