@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from simkerma.core.history import change_reason
+from simkerma.core.history import change_reason, reason_template
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.partners.names import name_key
 from simkerma.servicedesk.models import ServiceRequest
+from simkerma.servicedesk.permissions import can_handle_requests
+
+PARTNER_CONFIRMED = reason_template(gettext_noop("partner confirmed"))
 
 
 def partner_by_contact_email(email: str) -> Partner | None:
@@ -44,12 +48,14 @@ def partner_suggestion(request: ServiceRequest) -> Partner | None:
 @transaction.atomic
 def service_request_confirm_partner(*, request: ServiceRequest, partner: Partner, user: Any) -> ServiceRequest:
     """Staff confirm that the request comes from `partner`."""
+    if not can_handle_requests(user):
+        raise PermissionDenied
     locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if locked.partner_id and locked.partner_id != partner.pk:
         raise ValidationError(_("This request is already linked to another partner."), code="linked")
     locked.partner = partner
     locked.from_partner = True
-    locked._change_reason = change_reason(_("partner confirmed"))  # type: ignore[attr-defined]
+    locked._change_reason = change_reason(PARTNER_CONFIRMED)  # type: ignore[attr-defined]
     locked.save(update_fields=["partner", "from_partner", "updated_at"])
     request.partner = partner
     request.from_partner = True

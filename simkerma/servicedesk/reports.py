@@ -94,7 +94,7 @@ def service_time_report(year: int, month: int | None = None, *, now: dt.datetime
                 done_at=item.done_at,
                 detected_at=breach.detected_at if breach else None,
                 reason=breach.reason if breach else "",
-                reason_by=(reason_by.get_full_name() or reason_by.username) if reason_by else "",
+                reason_by=reason_by.display_name if reason_by else "",
                 request_pk=item.request.pk,
                 breach_pk=breach.pk if breach else None,
             )

@@ -1,6 +1,6 @@
 """The service desk forms, by area."""
 
-from simkerma.servicedesk.forms.common import WEEKDAYS, DateInput, DateTimeInput, now_minute
+from simkerma.servicedesk.forms.common import WEEKDAYS, now_minute
 from simkerma.servicedesk.forms.drafts import (
     DeliveryForm,
     DraftForm,
@@ -24,8 +24,6 @@ __all__ = [
     "AssignForm",
     "BreachReasonForm",
     "CalendarForm",
-    "DateInput",
-    "DateTimeInput",
     "DeliveryForm",
     "DraftForm",
     "DraftUploadForm",

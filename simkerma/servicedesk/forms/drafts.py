@@ -13,8 +13,8 @@ from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.concurrency import TOKEN_FIELD, OneTimeTokenFormMixin
 from simkerma.core.dates import validate_date_range
 from simkerma.core.validators import validate_phone
+from simkerma.core.widgets import DateInput
 from simkerma.servicedesk.drafting import check_template, docx_readable
-from simkerma.servicedesk.forms.common import DateInput
 from simkerma.servicedesk.forms.requests import MomentForm
 
 

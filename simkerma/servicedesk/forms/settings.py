@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.dates import validate_date_range
+from simkerma.core.widgets import DateTimeInput
 from simkerma.core.worktime import weekly_hours_from_json
-from simkerma.servicedesk.forms.common import WEEKDAYS, DateTimeInput
+from simkerma.servicedesk.forms.common import WEEKDAYS
 from simkerma.servicedesk.models import (
     CalendarVersion,
 )

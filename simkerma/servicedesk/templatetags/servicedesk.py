@@ -25,4 +25,4 @@ def person(user: object) -> str:
     """A user's full name, else their username; a dash for nobody."""
     if user is None:
         return "–"
-    return user.get_full_name() or user.username  # type: ignore[attr-defined]
+    return user.display_name  # type: ignore[attr-defined]

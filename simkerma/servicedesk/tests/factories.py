@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from simkerma.core.worktime import WIB
+from simkerma.core.dates import WIB
 from simkerma.servicedesk.clocks import clocks_compute
 from simkerma.servicedesk.models import Channel, RequestKind, ServiceRequest
 

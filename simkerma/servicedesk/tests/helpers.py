@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from simkerma.core.worktime import WIB
+from simkerma.core.dates import WIB
 
 
 def wib(*args: int) -> dt.datetime:

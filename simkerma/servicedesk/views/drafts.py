@@ -59,7 +59,7 @@ def draft_initial(service_request: ServiceRequest, user: Any) -> dict[str, Any]:
         "institution_signatory_name": settings.SIMKERMA_INSTITUTION_SIGNATORY_NAME
         or remembered.get("institution_signatory_name", ""),
         "institution_signatory_position": settings.SIMKERMA_INSTITUTION_SIGNATORY_POSITION,
-        "contact_name": user.get_full_name() or user.username,
+        "contact_name": user.display_name,
         "contact_email": user.email,
         "contact_phone": getattr(user, "phone", ""),
         "scope": service_request.scope,
@@ -148,7 +148,7 @@ def _default_message(draft: DraftVersion, user: Any) -> str:
         "code": request.code,
         "subject": request.subject,
         "link": f"{settings.SIMKERMA_BASE_URL.rstrip('/')}{request.get_tracking_url()}",
-        "sender": user.get_full_name() or user.username,
+        "sender": user.display_name,
         "institution": settings.SIMKERMA_INSTITUTION_NAME,
     }
 
