@@ -28,7 +28,7 @@ from simkerma.activities.permissions import (
 from simkerma.activities.rules import activity_warnings, check_activity
 from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
 from simkerma.core.data import Saved, apply_data
-from simkerma.core.history import CREATED, EDITED, change_reason
+from simkerma.core.history import CREATED, EDITED, change_reason, save_with_one_record
 from simkerma.core.numbering import next_code, save_with_code
 
 S = ActivityStatus
@@ -90,7 +90,7 @@ def activity_save(
         year = activity.start_date.year
         save_with_code(
             activity,
-            save=lambda: _save_with_one_record(activity, many),
+            save=lambda: save_with_one_record(activity, many),
             next_code=(lambda: activity_next_code(year=year)) if automatic else None,
         )
         submission_record(claim, activity)
@@ -101,26 +101,6 @@ def _check_may_save(user: Any, activity: Activity) -> None:
     allowed = can_plan(user) if activity.pk is None else can_edit_activity(user, activity)
     if not allowed:
         raise PermissionDenied
-
-
-def _save_with_one_record(activity: Activity, many: dict[str, list[Any]]) -> None:
-    """Save the row and its units and prodi as one history record.
-
-    django-simple-history records each many-to-many change on its own; history is held back until
-    the relations are saved, then written once with them.
-    """
-    is_new = activity._state.adding
-    activity.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        activity.save()
-        for name, values in many.items():
-            getattr(activity, name).set(values)
-    finally:
-        del activity.skip_history_when_saving  # type: ignore[attr-defined]
-    activity.save(update_fields=["updated_at"])  # the one record, with the relations as saved
-    if is_new:
-        latest = activity.history.order_by("-history_id").values("history_id")[:1]
-        activity.history.filter(history_id__in=latest).update(history_type="+")
 
 
 def activity_transition(*, activity: Activity, to: str, user: Any, reason: str = "") -> Activity:

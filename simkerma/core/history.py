@@ -211,3 +211,25 @@ def timeline(*sources: tuple[type[models.Model], Any]) -> list[Entry]:
     entries.reverse()
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def save_with_one_record(instance: models.Model, many: dict[str, list[Any]]) -> None:
+    """Save the row and its many-to-many values as one history record.
+
+    django-simple-history records each many-to-many add and remove on its own, so a new row would
+    show as several entries, the first without its relations. History is held back until the
+    relations are saved, then written once with them (a new row's record says "created").
+    """
+    is_new = instance._state.adding
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        instance.save()
+        for name, values in many.items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+    instance.save(update_fields=["updated_at"])  # the one record, with the relations as saved
+    if is_new:
+        history = instance.history  # type: ignore[attr-defined]
+        latest = history.order_by("-history_id").values("history_id")[:1]
+        history.filter(history_id__in=latest).update(history_type="+")
