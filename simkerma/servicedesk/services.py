@@ -34,15 +34,13 @@ from simkerma.servicedesk.models import (
     StageChange,
 )
 from simkerma.servicedesk.permissions import can_handle_requests, can_log_request, can_manage_calendar
-from simkerma.servicedesk.rules import check_stage_change, done_moment, moment_not_before, stage_change_problem
+from simkerma.servicedesk.rules import check_stage_change, done_moment, stage_change_problem
 
 if TYPE_CHECKING:
     from simkerma.accounts.models import User
     from simkerma.agreements.data import AgreementData
     from simkerma.agreements.models import Agreement
     from simkerma.partners.models import Partner
-
-__all__ = ["moment_not_before", "stage_change_problem"]  # kept here for callers of the services
 
 REQUEST_FORM = "servicedesk.request"
 

@@ -26,7 +26,8 @@ from simkerma.servicedesk.drafting import DOCX_MIME, draft_generate, draft_recor
 from simkerma.servicedesk.forms import DeliveryForm, DraftForm, DraftUploadForm, SendDraftForm
 from simkerma.servicedesk.models import DraftVersion, ServiceRequest, Stage
 from simkerma.servicedesk.permissions import can_handle_requests, get_draft_for_user, get_request_for_user
-from simkerma.servicedesk.services import service_request_sign, stage_change_problem
+from simkerma.servicedesk.rules import stage_change_problem
+from simkerma.servicedesk.services import service_request_sign
 from simkerma.servicedesk.views.requests import _apply, years_later
 
 logger = logging.getLogger(__name__)
