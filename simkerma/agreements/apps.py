@@ -10,3 +10,8 @@ class AgreementsConfig(AppConfig):
         from simkerma.core.panels import register_home_panel
 
         register_home_panel("agreements", home_panel, template="agreements/_home_panel.html", order=30)
+
+        from simkerma.agreements.selectors import partner_agreements
+        from simkerma.partners.sections import register_partner_section
+
+        register_partner_section("agreements", partner_agreements, order=10)

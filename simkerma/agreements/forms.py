@@ -20,6 +20,7 @@ from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import DateInput, PickerWidget
 from simkerma.org.models import Prodi, Unit
+from simkerma.partners.forms import not_carried
 from simkerma.partners.models import Partner
 
 
@@ -152,22 +153,25 @@ SignatoryFormSet = inlineformset_factory(
 )
 
 
+SIGNATORY_FIELDS = ("side", "name", "position", "organisation")
+
+
 def signatory_rows(formset: BaseInlineFormSet) -> list[SignatoryData]:
-    """The whole set of signatories a valid formset keeps: rows ticked for removal and empty rows left out."""
+    """The whole set of signatories a valid formset keeps: rows ticked for removal and empty rows left out.
+
+    Stored signatories the formset did not carry stay as they are.
+    """
     rows = []
+    carried = set()
     for form in formset.forms:
+        carried.add(form.instance.pk)
         cleaned = getattr(form, "cleaned_data", {})
         if not cleaned or cleaned.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
             continue
-        rows.append(
-            SignatoryData(
-                id=form.instance.pk,
-                side=cleaned["side"],
-                name=cleaned["name"],
-                position=cleaned["position"],
-                organisation=cleaned.get("organisation") or "",
-            )
-        )
+        values = {name: cleaned.get(name) or "" for name in SIGNATORY_FIELDS}
+        rows.append(SignatoryData(id=form.instance.pk, **values))
+    for signatory in not_carried(formset, carried):
+        rows.append(SignatoryData(id=signatory.pk, **{name: getattr(signatory, name) for name in SIGNATORY_FIELDS}))
     return rows
 
 

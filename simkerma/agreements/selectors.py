@@ -131,3 +131,14 @@ def home_panel(user: Any) -> dict[str, Any]:
             .order_by("end_date", "pk")[:10]
         )
     return values
+
+
+def partner_agreements(partner: Partner) -> dict[str, Any]:
+    """For a partner's page: its agreements, the latest first."""
+    agreements = (
+        Agreement.objects.for_partner(partner)
+        .with_renewal_flag()
+        .select_related("parent")
+        .order_by("-start_date", "number")
+    )
+    return {"agreements": agreements}

@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.concurrency import VersionedFormMixin
-from simkerma.core.validators import validate_phone
+from simkerma.core.search import SearchField
+from simkerma.partners.data import ContactData, PartnerData
 from simkerma.partners.models import Partner, PartnerContact
-from simkerma.partners.selectors import SimilarPartner, similar_partners
+from simkerma.partners.selectors import PartnerFilters, SimilarPartner, similar_partners
 
 
 class PartnerForm(VersionedFormMixin, forms.ModelForm):
@@ -29,11 +31,6 @@ class PartnerForm(VersionedFormMixin, forms.ModelForm):
         self.fields["code"].required = False
         self.similar: list[SimilarPartner] = []
         self.fields["name"].widget.attrs.update({"autocomplete": "off"})
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "")
-        validate_phone(phone)
-        return phone
 
     def clean_code(self) -> str:
         return (self.cleaned_data.get("code") or "").strip().upper()
@@ -56,26 +53,78 @@ class PartnerForm(VersionedFormMixin, forms.ModelForm):
                 )
         return cleaned
 
+    def refuse(self, error: ValidationError) -> None:
+        """Show a refusal from the service next to the fields it names."""
+        if hasattr(error, "error_dict"):
+            for name, items in error.error_dict.items():
+                self.add_error(name if name in self.fields else NON_FIELD_ERRORS, items)
+        else:
+            self.add_error(None, error)
+
+    def to_data(self, contacts: BaseInlineFormSet | None = None) -> PartnerData:
+        """The partner as typed, with the contacts of the formset (None leaves them as they are)."""
+        cleaned = self.cleaned_data
+        return PartnerData(
+            code=cleaned.get("code") or "",
+            name=cleaned["name"],
+            kind=cleaned["kind"],
+            country=str(cleaned["country"]),
+            city=cleaned.get("city") or "",
+            address=cleaned.get("address") or "",
+            email=cleaned.get("email") or "",
+            phone=cleaned.get("phone") or "",
+            website=cleaned.get("website") or "",
+            notes=cleaned.get("notes") or "",
+            contacts=contact_rows(contacts) if contacts is not None else None,
+        )
+
 
 class ContactForm(forms.ModelForm):
     class Meta:
         model = PartnerContact
         fields = ["name", "position", "email", "phone", "whatsapp"]
 
-    def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "")
-        validate_phone(value)
-        return value
-
-    def clean_whatsapp(self) -> str:
-        value = self.cleaned_data.get("whatsapp", "")
-        validate_phone(value)
-        return value
-
 
 ContactFormSet = inlineformset_factory(
     Partner, PartnerContact, form=ContactForm, extra=1, can_delete=True, max_num=30, validate_max=True
 )
+
+
+CONTACT_FIELDS = ("name", "position", "email", "phone", "whatsapp")
+
+
+def contact_rows(formset: BaseInlineFormSet) -> list[ContactData]:
+    """The whole set of contacts a valid formset keeps: rows ticked for removal and empty rows left out.
+
+    Stored contacts the formset did not carry stay as they are.
+    """
+    rows = []
+    carried = set()
+    for form in formset.forms:
+        carried.add(form.instance.pk)
+        cleaned = getattr(form, "cleaned_data", {})
+        if not cleaned or cleaned.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
+            continue
+        rows.append(ContactData(id=form.instance.pk, **{name: cleaned.get(name) or "" for name in CONTACT_FIELDS}))
+    for contact in not_carried(formset, carried):
+        rows.append(ContactData(id=contact.pk, **{name: getattr(contact, name) for name in CONTACT_FIELDS}))
+    return rows
+
+
+def not_carried(formset: BaseInlineFormSet, carried: set[Any]) -> list[Any]:
+    """The stored rows of a formset's instance that none of its forms carries."""
+    if formset.instance.pk is None:
+        return []
+    return list(formset.model._default_manager.filter(**{formset.fk.name: formset.instance}).exclude(pk__in=carried))
+
+
+class PartnerFilterForm(forms.Form):
+    q = SearchField(label=_("Search"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Partner.Kind.choices])
+
+    def to_filters(self) -> PartnerFilters:
+        """The filters of a valid form; every value already checked."""
+        return PartnerFilters(q=self.cleaned_data.get("q") or "", kind=self.cleaned_data.get("kind") or "")
 
 
 class MergeForm(forms.Form):

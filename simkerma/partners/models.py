@@ -14,23 +14,20 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from simkerma.core.models import TimeStampedModel
-from simkerma.core.search import search_words
+from simkerma.core.search import word_search
+from simkerma.core.validators import validate_phone
 from simkerma.partners.names import name_key
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def search(self, query: str) -> PartnerQuerySet:
-        qs = self
-        for word in search_words(query):
-            # A contact's name matches through EXISTS, so partners are not repeated (no DISTINCT).
-            contact = PartnerContact.objects.filter(partner_id=models.OuterRef("pk"), name__icontains=word)
-            qs = qs.filter(
-                models.Q(name__icontains=word)
-                | models.Q(code__icontains=word)
-                | models.Q(city__icontains=word)
-                | models.Exists(contact)
-            )
-        return qs
+        """Every word in the name, the code, the city or a contact's name."""
+
+        def contact_named(word: str) -> models.Exists:
+            # Through EXISTS, so partners are not repeated (no DISTINCT).
+            return models.Exists(PartnerContact.objects.filter(partner_id=models.OuterRef("pk"), name__icontains=word))
+
+        return cast(PartnerQuerySet, word_search(self, query, ["name", "code", "city"], extra=contact_named))
 
     def delete(self) -> tuple[int, dict[str, int]]:
         # Refused before the delete starts, so a caller's transaction stays usable.
@@ -60,7 +57,7 @@ class Partner(TimeStampedModel):
     city = models.CharField(_("city"), max_length=120, blank=True)
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -103,8 +100,8 @@ class PartnerContact(models.Model):
     name = models.CharField(_("name"), max_length=150)
     position = models.CharField(_("position"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    whatsapp = models.CharField(_("WhatsApp"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    whatsapp = models.CharField(_("WhatsApp"), max_length=40, blank=True, validators=[validate_phone])
 
     history = HistoricalRecords()
 

@@ -1,16 +1,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
+from simkerma.accounts.permissions import can_read
 from simkerma.core.search import MAX_SEARCH_WORDS
-from simkerma.partners.models import Partner
+from simkerma.partners.models import Partner, PartnerQuerySet
 from simkerma.partners.names import name_key, similarity
 
 NEAR_DUPLICATE_THRESHOLD = 0.85
 # How many candidates sharing a word are scored in Python; the rest are ignored.
 MAX_CANDIDATES = 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnerFilters:
+    """What the partner list is narrowed to; empty values narrow nothing."""
+
+    q: str = ""
+    kind: str = ""
+
+
+def partner_list(*, user: Any, filters: PartnerFilters) -> PartnerQuerySet:
+    """The partners of the list (page, export, API), by name, each with its number of agreements."""
+    if not can_read(user):
+        raise PermissionDenied
+    partners = Partner.objects.search(filters.q) if filters.q else Partner.objects.all()
+    if filters.kind in Partner.Kind.values:
+        partners = partners.filter(kind=filters.kind)
+    # A correlated subquery counts agreements for the rows of the page only, not for every partner.
+    links = (
+        Partner.agreements.through.objects.filter(partner_id=OuterRef("pk"))  # type: ignore[attr-defined]
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("agreement_id"))
+        .values("n")  # type: ignore[misc]  # django-stubs does not see the annotation
+    )
+    return partners.annotate(agreement_count=Coalesce(Subquery(links), 0)).order_by("name", "pk")
 
 
 @dataclass(frozen=True)

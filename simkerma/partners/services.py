@@ -1,61 +1,115 @@
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import update_change_reason
 
-from simkerma.core.concurrency import ensure_current, proposed_from_form
-from simkerma.core.history import change_reason
-from simkerma.partners.models import Partner, PartnerMerge
+from simkerma.accounts.permissions import can_manage_partners
+from simkerma.core.concurrency import ensure_current, proposed_from_data
+from simkerma.core.data import apply_data, data_values
+from simkerma.core.history import CREATED, EDITED, change_reason, reason_template
+from simkerma.core.numbering import next_code, save_with_code
+from simkerma.partners.data import ContactData, PartnerData
+from simkerma.partners.models import Partner, PartnerContact, PartnerMerge
 
-CODE_PATTERN = re.compile(r"^M(\d+)$")
 # Fields copied from the duplicate where the kept partner has nothing.
 FILLABLE_FIELDS = ("city", "address", "email", "phone", "website", "notes")
+MERGED_FROM = reason_template(gettext_noop("merged from %(code)s %(name)s"))
+MERGED_INTO = reason_template(gettext_noop("merged into %(code)s %(name)s"))
 
 
 def partner_next_code() -> str:
-    numbers = [
-        int(match.group(1))
-        for code in Partner.objects.filter(code__regex=r"^M[0-9]+$").values_list("code", flat=True)
-        if (match := CODE_PATTERN.match(code))
-    ]
-    return f"M{(max(numbers, default=0) + 1):05d}"
+    """The next automatic code: M00001, M00002, … after the highest M-number."""
+    return next_code(Partner.objects.all(), prefix="M", width=5)
 
 
-def partner_save(*, form: Any, formset: Any, reason: str, opened_version: str | None = None) -> Partner:
-    """Save a valid partner form and its contacts formset as one transaction.
+def partner_save(
+    *, partner: Partner | None, data: PartnerData, user: Any, reason: str = "", opened_version: str | None = None
+) -> Partner:
+    """Create (`partner` None or unsaved) or update a partner and its contacts, as one transaction.
 
-    An empty code takes the next M-number; if another user took that number a moment earlier,
-    the next free one is tried. A code typed by the user is never changed: the IntegrityError
-    goes back to the caller.
+    Refuses with PermissionDenied unless the user manages partners, and with ValidationError (by
+    field) when a value is wrong; nothing is saved then. An empty code takes the next M-number; if
+    another user took that number a moment earlier, the next free one is tried. A code typed by the
+    user is never changed: a clash at the last moment raises IntegrityError. An edit opened on an
+    older version that would overwrite someone's change raises StaleEdit.
     """
-    partner: Partner = form.instance
+    if not can_manage_partners(user):
+        raise PermissionDenied
+    partner = partner if partner is not None else Partner()
     creating = partner.pk is None
-    automatic = not form.cleaned_data.get("code")
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                ensure_current(instance=partner, opened_version=opened_version, proposed=proposed_from_form(form))
-                if automatic:
-                    partner.code = partner_next_code()
-                partner._change_reason = change_reason(reason)  # type: ignore[attr-defined]
-                partner.save()
-                formset.instance = partner
-                formset.save()
-                return partner
-        except IntegrityError:
-            if creating:
-                # The row was rolled back: the form must not show it as an existing partner.
-                partner.pk = None
-                partner._state.adding = True
-            if not automatic or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    apply_data(partner, data, exclude=["contacts"])
+    partner.code = (partner.code or "").strip().upper()
+    automatic = not partner.code
+    contacts = _validate(partner, data, automatic=automatic)
+    with transaction.atomic():
+        ensure_current(instance=partner, opened_version=opened_version, proposed=proposed_from_data(data))
+        partner._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
+        save_with_code(partner, save=partner.save, next_code=partner_next_code if automatic else None)
+        contacts.write(partner)
+    return partner
+
+
+def _validate(partner: Partner, data: PartnerData, *, automatic: bool) -> _ContactChanges:
+    """Check the partner and its contacts; every problem at once, by field."""
+    errors: dict[str, Any] = {}
+    exclude = ["name_key", "code"] if automatic else ["name_key"]  # the name key is derived on save
+    try:
+        partner.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        contacts = _contact_changes(partner, data.contacts)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return contacts
+
+
+@dataclass
+class _ContactChanges:
+    saved: list[PartnerContact] = field(default_factory=list)
+    removed: list[PartnerContact] = field(default_factory=list)
+
+    def write(self, partner: Partner) -> None:
+        for row in self.removed:
+            row.delete()
+        for row in self.saved:
+            row.partner = partner
+            row.save()
+
+
+def _contact_changes(partner: Partner, rows: list[ContactData] | None) -> _ContactChanges:
+    """The contacts to save and remove, each checked; a contact that did not change is left alone."""
+    changes = _ContactChanges()
+    if rows is None:
+        return changes
+    stored = {c.pk: c for c in PartnerContact.objects.filter(partner_id=partner.pk)} if partner.pk else {}
+    listed = set()
+    for row in rows:
+        values = data_values(row, exclude=["id"])
+        if row.id is None:
+            contact = PartnerContact(**values)
+        elif (found := stored.get(row.id)) is None:
+            raise ValidationError({"contacts": gettext_lazy("A contact sent is not one of this partner's.")})
+        else:
+            listed.add(row.id)
+            if all(getattr(found, name) == value for name, value in values.items()):
+                continue
+            contact = found
+            for name, value in values.items():
+                setattr(contact, name, value)
+        contact.full_clean(exclude=["partner"])
+        changes.saved.append(contact)
+    changes.removed = [c for pk, c in stored.items() if pk not in listed]
+    return changes
 
 
 def _snapshot(partner: Partner) -> dict[str, Any]:
@@ -77,6 +131,8 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
     The duplicate's fields are kept in the merge record and in its history, its blank-filling
     values move to the kept partner, and every record that pointed at it now points at the target.
     """
+    if not can_manage_partners(user):
+        raise PermissionDenied
     if source.pk == target.pk:
         raise ValueError("a partner cannot be merged into itself")
     # Both rows locked in one fixed order (by pk), so two merges of the same pair never deadlock:
@@ -105,8 +161,8 @@ def partner_merge(*, source: Partner, target: Partner, user: Any) -> PartnerMerg
             changed = True
     if changed:
         target.save()
-        update_change_reason(target, change_reason(f"merged from {source.code} {source.name}"))
-    source._change_reason = change_reason(f"merged into {target.code} {target.name}")  # type: ignore[attr-defined]
+        update_change_reason(target, change_reason(MERGED_FROM, code=source.code, name=source.name))
+    source._change_reason = change_reason(MERGED_INTO, code=target.code, name=target.name)  # type: ignore[attr-defined]
     source.delete()
     return merge
 

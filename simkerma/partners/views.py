@@ -2,30 +2,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from simkerma.accounts.permissions import can_manage_partners, can_read, require
-from simkerma.activities.models import Activity
-from simkerma.agreements.models import Agreement
 from simkerma.core.concurrency import StaleEdit
-from simkerma.core.history import timeline
+from simkerma.core.history import CREATED, EDITED, timeline
 from simkerma.core.http import AuthedHttpRequest
-from simkerma.core.search import search_problem
 from simkerma.core.widgets import render_picker_results
-from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerForm
+from simkerma.partners import selectors
+from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerFilterForm, PartnerForm
 from simkerma.partners.models import Partner, PartnerContact
+from simkerma.partners.sections import partner_sections
 from simkerma.partners.selectors import similar_partners
 from simkerma.partners.services import MergeConflict, partner_merge, partner_save
-
-# The partner page shows its latest activities; the activity list has them all.
-PARTNER_ACTIVITIES_SHOWN = 20
 
 
 def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Partner:
@@ -38,27 +32,16 @@ def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
 
 @require(can_read)
 def partner_list(request: AuthedHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    problem = search_problem(query)
-    partners = Partner.objects.all() if problem else Partner.objects.search(query)
-    if kind in Partner.Kind.values:
-        partners = partners.filter(kind=kind)
-    # A correlated subquery counts agreements for the rows of the page only, not for every partner.
-    links = (
-        Agreement.partners.through.objects.filter(partner_id=OuterRef("pk"))
-        .order_by()
-        .values("partner_id")
-        .annotate(n=Count("agreement_id"))
-        .values("n")  # type: ignore[misc]  # django-stubs does not see the annotation
-    )
-    partners = partners.annotate(agreement_count=Coalesce(Subquery(links), 0)).order_by("name", "pk")
+    form = PartnerFilterForm(request.GET)
+    form.is_valid()  # a search too long is said, and the list shows every partner of the kind chosen
+    problem = form.errors["q"][0] if "q" in form.errors else None
+    partners = selectors.partner_list(user=request.user, filters=form.to_filters())
     page = Paginator(partners, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
-        "query": query,
+        "query": request.GET.get("q", "").strip(),
         "search_problem": problem,
-        "kind": kind,
+        "kind": request.GET.get("kind", ""),
         "kinds": Partner.Kind.choices,
         "can_edit": can_manage_partners(request.user),
     }
@@ -69,27 +52,13 @@ def partner_list(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_read)
 def partner_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
-    agreements = (
-        Agreement.objects.filter(partners=partner)
-        .with_renewal_flag()
-        .select_related("parent")
-        .order_by("-start_date", "number")
-    )
-    return render(
-        request,
-        "partners/partner_detail.html",
-        {
-            "partner": partner,
-            "contacts": partner.contacts.all(),
-            "agreements": agreements,
-            "activities": Activity.objects.filter(agreement__partners=partner)
-            .select_related("agreement")
-            .order_by("-start_date", "-pk")[:PARTNER_ACTIVITIES_SHOWN],
-            "activities_shown": PARTNER_ACTIVITIES_SHOWN,
-            "merges": partner.merges.select_related("merged_by"),
-            "can_edit": can_manage_partners(request.user),
-        },
-    )
+    context = {
+        "partner": partner,
+        "contacts": partner.contacts.all(),
+        "merges": partner.merges.select_related("merged_by"),
+        "can_edit": can_manage_partners(request.user),
+    }
+    return render(request, "partners/partner_detail.html", context | partner_sections(partner))
 
 
 def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
@@ -99,13 +68,16 @@ def _save_partner(request: HttpRequest, partner: Partner) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             saved = partner_save(
-                form=form,
-                formset=formset,
-                reason="created" if creating else "edited",
+                partner=partner,
+                data=form.to_data(formset),
+                user=request.user,
+                reason=CREATED if creating else EDITED,
                 opened_version=form.opened_version,
             )
         except StaleEdit as error:
             form.refuse_stale(error)
+        except ValidationError as error:
+            form.refuse(error)
         except IntegrityError:
             form.add_error("code", _("This code is already used by another partner."))
         else:
