@@ -79,7 +79,6 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             "benefit": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"code": {"unique": _("This code is already used by another activity.")}}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

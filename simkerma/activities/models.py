@@ -204,6 +204,7 @@ class Activity(TimeStampedModel):
         max_length=30,
         unique=True,
         help_text=_("Leave empty for the next code, e.g. K2026-00001."),
+        error_messages={"unique": _("This code is already used by another activity.")},
     )
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)

@@ -212,3 +212,24 @@ def test_a_task_due_more_than_a_year_ago_is_refused_by_full_clean_and_the_servic
 
     assert by_service.value.message_dict["due_date"] == by_clean.value.message_dict["due_date"]
     assert not FollowUpTask.objects.exists()
+
+
+def test_a_code_in_use_is_refused_by_the_service_with_the_forms_message(staff, agreement_if):
+    ActivityFactory(agreement=agreement_if, code="K2026-00001")
+    errors = refused_by_service(staff, data(agreement_if, code="K2026-00001"))
+    form = ActivityForm(
+        {
+            "agreement": [str(agreement_if.pk)],
+            "code": "K2026-00001",
+            "title": "Kuliah tamu",
+            "kind": "kuliah_tamu",
+            "field": "pendidikan",
+            "start_date": "2026-05-04",
+            "expected_students": "0",
+            "expected_lecturers": "0",
+        },
+        user=staff,
+    )
+    assert not form.is_valid()
+    assert errors["code"] == form.errors["code"]
+    assert Activity.objects.count() == 1
