@@ -39,12 +39,7 @@ def _team_choices(field: forms.ModelChoiceField) -> None:
 
 
 # The fields both intake forms send; the rest of ServiceRequestData comes from the form's door.
-REQUEST_FIELDS = (
-    "kind",
-    "document_kind",
-    "subject",
-    "scope",
-    "message",
+REQUESTER_FIELDS = (
     "requester_name",
     "requester_position",
     "requester_organisation",
@@ -52,6 +47,8 @@ REQUEST_FIELDS = (
     "requester_whatsapp",
     "partner_pic",
 )
+WANTED_FIELDS = ("kind", "document_kind", "subject", "scope", "message")
+REQUEST_FIELDS = (*REQUESTER_FIELDS, *WANTED_FIELDS)
 
 
 class RequestFieldsMixin:
@@ -101,19 +98,7 @@ class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelFo
 
     class Meta:
         model = ServiceRequest
-        fields = [
-            "requester_name",
-            "requester_position",
-            "requester_organisation",
-            "requester_email",
-            "requester_whatsapp",
-            "partner_pic",
-            "kind",
-            "document_kind",
-            "subject",
-            "scope",
-            "message",
-        ]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 4}),
             "message": forms.Textarea(attrs={"rows": 4}),
@@ -123,20 +108,7 @@ class PublicRequestForm(OneTimeTokenFormMixin, RequestFieldsMixin, forms.ModelFo
             "scope": _("What the cooperation covers, one item per line (e.g. internships, guest lectures)."),
         }
 
-    field_order = [
-        "who",
-        "requester_name",
-        "requester_position",
-        "requester_organisation",
-        "requester_email",
-        "requester_whatsapp",
-        "partner_pic",
-        "kind",
-        "document_kind",
-        "subject",
-        "scope",
-        "message",
-    ]
+    field_order = ["who", *REQUEST_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
