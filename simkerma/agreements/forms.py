@@ -183,6 +183,12 @@ class TerminateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
 
+    def refuse(self, error: ValidationError) -> None:
+        """Show a refusal from the service: the termination day next to its field, the rest above."""
+        fields = {"terminated_on": "terminated_on", "termination_reason": "reason"}
+        for name, items in error.update_error_dict({}).items():
+            self.add_error(fields.get(name), items)
+
     def clean_terminated_on(self) -> dt.date:
         day = self.cleaned_data["terminated_on"]
         problem = termination_problem(self.agreement, day)

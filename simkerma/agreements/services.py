@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -144,7 +145,7 @@ def _apply(agreement: Agreement, data: AgreementData, user: Any) -> dict[str, li
     """Set the data on the agreement; gives back the links to save (partners, units, prodi)."""
     many = apply_data(agreement, data, exclude=["signed_scan", "signatories"])
     if data.signed_scan is not None:
-        if hasattr(data.signed_scan, "content_type"):  # a new upload, not the stored file
+        if data.signed_scan and not isinstance(data.signed_scan, FieldFile):  # a new file, not the stored one
             try:
                 validate_pdf(data.signed_scan)
             except ValidationError as error:
@@ -243,9 +244,13 @@ def agreement_terminate(*, agreement: Agreement, on: dt.date, reason: str, user:
     """Record that the agreement ended early on `on`, a day within its period."""
     if not can_edit_agreement(user, agreement):
         raise PermissionDenied
-    agreement.terminated_on = on
-    agreement.termination_reason = reason
-    agreement.full_clean()
+    previous = agreement.terminated_on, agreement.termination_reason
+    agreement.terminated_on, agreement.termination_reason = on, reason
+    try:
+        agreement.full_clean()
+    except ValidationError:
+        agreement.terminated_on, agreement.termination_reason = previous
+        raise
     agreement._change_reason = change_reason(TERMINATED, reason=reason)  # type: ignore[attr-defined]
     agreement.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
     return agreement

@@ -157,14 +157,18 @@ def agreement_terminate_view(request: AuthedHttpRequest, pk: int) -> HttpRespons
     agreement = get_agreement_for_user(request, pk, write=True)
     form = TerminateForm(request.POST or None, agreement=agreement, initial={"terminated_on": today()})
     if request.method == "POST" and form.is_valid():
-        agreement_terminate(
-            agreement=agreement,
-            on=form.cleaned_data["terminated_on"],
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-        )
-        messages.success(request, _("The termination was recorded."))
-        return redirect(agreement)
+        try:
+            agreement_terminate(
+                agreement=agreement,
+                on=form.cleaned_data["terminated_on"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, _("The termination was recorded."))
+            return redirect(agreement)
     return render(request, "agreements/agreement_terminate.html", {"agreement": agreement, "form": form})
 
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from simkerma.agreements.data import AgreementData, SignatoryData
 from simkerma.agreements.models import Agreement, Kind, Signatory
+from simkerma.agreements.selectors import AgreementFilters, agreement_list
 from simkerma.agreements.services import agreement_save, agreement_terminate
 from simkerma.agreements.tests.factories import AgreementFactory, SignatoryFactory
+from simkerma.agreements.tests.helpers import edit_data
 from simkerma.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +270,35 @@ def test_the_admin_saves_an_moa_under_an_mou(client_for, admin_user, ia, mou):
     response = client_for(admin_user).post(reverse("admin:agreements_agreement_add"), admin_add_data(parent=mou.pk))
     assert response.status_code == 302
     assert Agreement.objects.get(title="MoA lewat admin").parent == mou
+
+
+# --- the list selector --------------------------------------------------------------------------
+
+
+def test_the_list_selector_filters_and_sorts_without_a_form(staff, mou, moa, ia):
+    assert list(agreement_list(user=staff, filters=AgreementFilters(kind=Kind.IA))) == [ia]
+    assert list(agreement_list(user=staff, filters=AgreementFilters(q="PKS.PL29"))) == [moa]
+    assert list(agreement_list(user=staff, filters=AgreementFilters(sort="start"))) == [mou, moa, ia]
+    assert list(agreement_list(user=staff, filters=AgreementFilters())) == [ia, moa, mou]
+
+
+def test_the_list_selector_refuses_an_account_without_a_role(outsider):
+    with pytest.raises(PermissionDenied):
+        agreement_list(user=outsider, filters=AgreementFilters())
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def test_the_edit_page_refuses_a_start_after_the_termination_day_above_the_form(client_for, staff, mou):
+    mou.terminated_on = D(2025, 6, 30)
+    mou.save()
+    data = edit_data(mou, start_date="2025-07-01", title="Judul yang diketik")
+    response = client_for(staff).post(reverse("agreements:edit", args=[mou.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert len(errors) == 1 and "2025" in errors[0]
+    mou.refresh_from_db()
+    assert mou.start_date == D(2025, 1, 1)
+    assert mou.title != "Judul yang diketik"
+    assert "Judul yang diketik" in response.content.decode()
