@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from simkerma.partners.data import ContactData, PartnerData
 from simkerma.partners.models import Partner, PartnerContact
@@ -116,3 +117,21 @@ def test_the_list_selector_filters_by_words_and_kind(staff):
 def test_the_list_selector_refuses_an_account_without_a_role(outsider):
     with pytest.raises(PermissionDenied):
         partner_list(user=outsider, filters=PartnerFilters())
+
+
+def test_the_admin_refuses_a_bad_phone_on_its_field(client_for, admin_user):
+    data = {
+        "code": "M00009",
+        "name": "PT Admin",
+        "kind": "industri",
+        "country": "ID",
+        "phone": "call me",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    response = client_for(admin_user).post(reverse("admin:partners_partner_add"), data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["phone"]
+    assert not Partner.objects.exists()
