@@ -20,7 +20,7 @@ from simkerma.agreements.rules import check_links, parent_period_warnings
 from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
 from simkerma.core.data import Saved, apply_data, data_values
 from simkerma.core.dates import add_months
-from simkerma.core.history import CREATED, EDITED, change_reason, reason_template
+from simkerma.core.history import CREATED, EDITED, change_reason, reason_template, save_with_one_record
 from simkerma.core.numbering import save_with_code
 from simkerma.core.staging import StagedFiles
 from simkerma.core.uploads import validate_pdf
@@ -97,7 +97,7 @@ def agreement_save(
             agreement._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
             save_with_code(
                 agreement,
-                save=lambda: _save_with_one_record(agreement, many),
+                save=lambda: save_with_one_record(agreement, many),
                 next_code=(lambda: agreement_suggest_number(kind=agreement.kind, on=number_date(agreement)))
                 if automatic
                 else None,
@@ -216,27 +216,6 @@ def links_kept_for_other_units(
         [u for u in units if u.pk == own] + list(saved_units),
         [p for p in prodi if p.unit_id == own] + list(saved_prodi),
     )
-
-
-def _save_with_one_record(agreement: Agreement, many: dict[str, list[Any]]) -> None:
-    """Save the row and its partners, units and prodi as one history record.
-
-    django-simple-history records each many-to-many add and remove on its own, so swapping a
-    partner would show as two entries (removed, then added) and a new agreement as several, the
-    first without its partners. History is held back until the relations are saved.
-    """
-    is_new = agreement._state.adding
-    agreement.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        agreement.save()
-        for name, values in many.items():
-            getattr(agreement, name).set(values)
-    finally:
-        del agreement.skip_history_when_saving  # type: ignore[attr-defined]
-    agreement.save(update_fields=["updated_at"])  # the one record, with the relations as saved
-    if is_new:
-        latest = agreement.history.order_by("-history_id").values("history_id")[:1]
-        agreement.history.filter(history_id__in=latest).update(history_type="+")
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from simkerma.archive.uploads import check_evidence
 from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
 from simkerma.core.data import apply_data
 from simkerma.core.dates import add_years
-from simkerma.core.history import EDITED, change_reason, reason_template
+from simkerma.core.history import EDITED, change_reason, reason_template, save_with_one_record
 from simkerma.core.numbering import next_code, save_with_code
 from simkerma.core.staging import StagedFiles
 
@@ -118,27 +118,6 @@ def _lock_activities(activities: Sequence[Activity]) -> list[Activity]:
     return list(Activity.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
 
 
-def _save_with_one_record(report: CooperationReport, activities: list[Activity] | None, reason: str) -> None:
-    """Save the report and its activities as one history record (with `reason`).
-
-    django-simple-history records each many-to-many change on its own, so a new report would show
-    as two entries, the first without its activities. History is held back until they are saved.
-    """
-    is_new = report._state.adding
-    report.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        report.save()
-        if activities is not None:
-            report.activities.set(activities)
-    finally:
-        del report.skip_history_when_saving  # type: ignore[attr-defined]
-    report._change_reason = reason  # type: ignore[attr-defined]
-    report.save(update_fields=["updated_at"])
-    if is_new:
-        latest = report.history.order_by("-history_id").values("history_id")[:1]
-        report.history.filter(history_id__in=latest).update(history_type="+")
-
-
 def report_file(
     *, data: ReportData, evidence: Sequence[EvidenceData] = (), user: Any, token: str | None = None
 ) -> CooperationReport:
@@ -163,7 +142,7 @@ def report_file(
             check_unreported(locked)
             save_with_code(
                 report,
-                save=lambda: _save_with_one_record(report, locked, change_reason(FILED)),
+                save=lambda: save_with_one_record(report, {"activities": locked}, change_reason(FILED)),
                 next_code=_next_report_code,
             )
             _save_evidence(report, stored)
@@ -306,7 +285,7 @@ def report_correct(
             new.version = (CooperationReport.objects.filter(code=old.code).aggregate(v=Max("version"))["v"] or 0) + 1
             new.previous = old
             reason_text = change_reason(CORRECTION, id=old.identifier)
-            _save_with_one_record(new, list(old.activities.all()), reason_text)
+            save_with_one_record(new, {"activities": list(old.activities.all())}, reason_text)
             _save_evidence(new, copies + stored)
             files.publish()
     return new

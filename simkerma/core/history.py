@@ -213,12 +213,13 @@ def timeline(*sources: tuple[type[models.Model], Any]) -> list[Entry]:
     return entries
 
 
-def save_with_one_record(instance: models.Model, many: dict[str, list[Any]]) -> None:
-    """Save the row and its many-to-many values as one history record.
+def save_with_one_record(instance: models.Model, many: dict[str, list[Any]], reason: str | None = None) -> None:
+    """Save the row and its many-to-many values as one history record (with `reason`, when given).
 
     django-simple-history records each many-to-many add and remove on its own, so a new row would
-    show as several entries, the first without its relations. History is held back until the
-    relations are saved, then written once with them (a new row's record says "created").
+    show as several entries, the first without its relations, and swapping a partner as two
+    (removed, then added). History is held back until the relations are saved, then written once
+    with them (a new row's record says "created").
     """
     is_new = instance._state.adding
     instance.skip_history_when_saving = True  # type: ignore[attr-defined]
@@ -228,6 +229,8 @@ def save_with_one_record(instance: models.Model, many: dict[str, list[Any]]) -> 
             getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving  # type: ignore[attr-defined]
+    if reason is not None:
+        instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save(update_fields=["updated_at"])  # the one record, with the relations as saved
     if is_new:
         history = instance.history  # type: ignore[attr-defined]

@@ -40,14 +40,14 @@ def test_a_committed_save_has_the_scan_in_place_and_nothing_staged(media, client
 
 @pytest.mark.django_db
 def test_a_save_that_fails_after_staging_leaves_no_file(monkeypatch, media, client_for, staff):
-    save = services._save_with_one_record
+    save = services.save_with_one_record
 
-    def crash(agreement, form):
-        save(agreement, form)  # the row holds the scan's name; the request dies before the commit
+    def crash(agreement, many, reason=None):
+        save(agreement, many, reason)  # the row holds the scan's name; the request dies before the commit
         assert agreement.signed_scan.name.startswith("agreements/scans/")
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "_save_with_one_record", crash)
+    monkeypatch.setattr(services, "save_with_one_record", crash)
     client = client_for(staff)
     client.raise_request_exception = True
     with pytest.raises(RuntimeError):
