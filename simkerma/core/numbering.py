@@ -48,7 +48,7 @@ def save_with_code(
     instance: Model,
     *,
     save: Callable[[], None],
-    next_code: Callable[[], str] | None,
+    next_code: Callable[[], str | int] | None,
     field: str = "code",
     attempts: int = ATTEMPTS,
 ) -> None:

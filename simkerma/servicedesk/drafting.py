@@ -366,7 +366,7 @@ def _save_version(draft: DraftVersion, content: bytes, token: str | None = None)
             save_with_code(
                 draft,
                 save=draft.save,
-                next_code=lambda: _next_number(draft.request),  # type: ignore[arg-type,return-value]
+                next_code=lambda: _next_number(draft.request),
                 field="number",
             )
             submission_record(claim, draft)

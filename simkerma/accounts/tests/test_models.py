@@ -114,3 +114,9 @@ def test_it_sorts_roles_into_team_and_unit_scope(role, team, unit_scoped):
 
     user.is_active = False
     assert (user.has_role, user.is_team, user.is_unit_scoped) == (False, False, False)
+
+
+def test_display_name_is_the_full_name_or_else_the_username():
+    named = User.objects.create_user("sari", first_name="Sari", last_name="Dewi")
+    unnamed = User.objects.create_user("budi")
+    assert (named.display_name, unnamed.display_name) == ("Sari Dewi", "budi")
