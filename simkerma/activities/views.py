@@ -38,7 +38,7 @@ from simkerma.activities.permissions import (
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
 from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
-from simkerma.core.history import timeline
+from simkerma.core.history import history_page
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.org.models import Prodi, Unit
@@ -200,13 +200,11 @@ def activity_transition_view(request: AuthedHttpRequest, pk: int) -> HttpRespons
 @require(can_read)
 def activity_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
-    entries = timeline(
-        (Activity, activity.history.all()),
+    return history_page(
+        request,
+        activity,
         (CoordinationRecord, CoordinationRecord.history.filter(activity_id=activity.pk)),
         (FollowUpTask, FollowUpTask.history.filter(activity_id=activity.pk)),
-    )
-    return render(
-        request, "core/history.html", {"object": activity, "entries": entries, "back_url": activity.get_absolute_url()}
     )
 
 

@@ -16,11 +16,11 @@ from simkerma.agreements.selectors import SORTS, AgreementFilters
 from simkerma.core.choices import Field, Level
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
 from simkerma.core.dates import validate_date_range
+from simkerma.core.formsets import formset_rows
 from simkerma.core.search import SearchField
 from simkerma.core.uploads import validate_pdf
 from simkerma.core.widgets import DateInput, PickerWidget
 from simkerma.org.models import Prodi, Unit
-from simkerma.partners.forms import not_carried
 from simkerma.partners.models import Partner
 
 
@@ -138,7 +138,7 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             signed_on=cleaned.get("signed_on"),
             signed_scan=cleaned.get("signed_scan"),
             notes=cleaned.get("notes") or "",
-            signatories=signatory_rows(signatories) if signatories is not None else None,
+            signatories=formset_rows(signatories, SIGNATORY_FIELDS, SignatoryData) if signatories is not None else None,
         )
 
 
@@ -154,25 +154,6 @@ SignatoryFormSet = inlineformset_factory(
 
 
 SIGNATORY_FIELDS = ("side", "name", "position", "organisation")
-
-
-def signatory_rows(formset: BaseInlineFormSet) -> list[SignatoryData]:
-    """The whole set of signatories a valid formset keeps: rows ticked for removal and empty rows left out.
-
-    Stored signatories the formset did not carry stay as they are.
-    """
-    rows = []
-    carried = set()
-    for form in formset.forms:
-        carried.add(form.instance.pk)
-        cleaned = getattr(form, "cleaned_data", {})
-        if not cleaned or cleaned.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
-            continue
-        values = {name: cleaned.get(name) or "" for name in SIGNATORY_FIELDS}
-        rows.append(SignatoryData(id=form.instance.pk, **values))
-    for signatory in not_carried(formset, carried):
-        rows.append(SignatoryData(id=signatory.pk, **{name: getattr(signatory, name) for name in SIGNATORY_FIELDS}))
-    return rows
 
 
 class TerminateForm(forms.Form):

@@ -24,7 +24,7 @@ from simkerma.agreements.services import (
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.dates import MAX_DATE, date_param
 from simkerma.core.downloads import private_download
-from simkerma.core.history import CREATED, EDITED, RENEWAL, timeline
+from simkerma.core.history import CREATED, EDITED, RENEWAL, history_page
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
@@ -185,15 +185,7 @@ def agreement_scan(request: AuthedHttpRequest, pk: int) -> FileResponse:
 @require(can_read)
 def agreement_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
-    entries = timeline(
-        (Agreement, agreement.history.all()),
-        (Signatory, Signatory.history.filter(agreement_id=agreement.pk)),
-    )
-    return render(
-        request,
-        "core/history.html",
-        {"object": agreement, "entries": entries, "back_url": agreement.get_absolute_url()},
-    )
+    return history_page(request, agreement, (Signatory, Signatory.history.filter(agreement_id=agreement.pk)))
 
 
 @require(can_read)

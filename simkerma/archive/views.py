@@ -38,7 +38,7 @@ from simkerma.archive.selectors import report_list as reports_for
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.dates import add_years
 from simkerma.core.downloads import private_download
-from simkerma.core.history import timeline
+from simkerma.core.history import history_page
 from simkerma.core.http import AuthedHttpRequest
 
 R = CooperationReport.Status
@@ -247,10 +247,7 @@ def report_pdf_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_read)
 def report_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    entries = timeline((CooperationReport, report.history.all()))
-    return render(
-        request, "core/history.html", {"object": report, "entries": entries, "back_url": report.get_absolute_url()}
-    )
+    return history_page(request, report)
 
 
 @require(can_read)

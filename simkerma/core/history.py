@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +213,12 @@ def timeline(*sources: tuple[type[models.Model], Any]) -> list[Entry]:
     entries.reverse()
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def history_page(request: HttpRequest, obj: Any, *related: tuple[type[models.Model], Any]) -> HttpResponse:
+    """The history page of `obj`: its own records and those of its related rows, newest first."""
+    entries = timeline((type(obj), obj.history.all()), *related)
+    return render(request, "core/history.html", {"object": obj, "entries": entries, "back_url": obj.get_absolute_url()})
 
 
 def save_with_one_record(instance: models.Model, many: dict[str, list[Any]], reason: str | None = None) -> None:

@@ -8,6 +8,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.concurrency import VersionedFormMixin
+from simkerma.core.formsets import formset_rows
 from simkerma.core.search import SearchField
 from simkerma.partners.data import ContactData, PartnerData
 from simkerma.partners.models import Partner, PartnerContact
@@ -75,7 +76,7 @@ class PartnerForm(VersionedFormMixin, forms.ModelForm):
             phone=cleaned.get("phone") or "",
             website=cleaned.get("website") or "",
             notes=cleaned.get("notes") or "",
-            contacts=contact_rows(contacts) if contacts is not None else None,
+            contacts=formset_rows(contacts, CONTACT_FIELDS, ContactData) if contacts is not None else None,
         )
 
 
@@ -91,31 +92,6 @@ ContactFormSet = inlineformset_factory(
 
 
 CONTACT_FIELDS = ("name", "position", "email", "phone", "whatsapp")
-
-
-def contact_rows(formset: BaseInlineFormSet) -> list[ContactData]:
-    """The whole set of contacts a valid formset keeps: rows ticked for removal and empty rows left out.
-
-    Stored contacts the formset did not carry stay as they are.
-    """
-    rows = []
-    carried = set()
-    for form in formset.forms:
-        carried.add(form.instance.pk)
-        cleaned = getattr(form, "cleaned_data", {})
-        if not cleaned or cleaned.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
-            continue
-        rows.append(ContactData(id=form.instance.pk, **{name: cleaned.get(name) or "" for name in CONTACT_FIELDS}))
-    for contact in not_carried(formset, carried):
-        rows.append(ContactData(id=contact.pk, **{name: getattr(contact, name) for name in CONTACT_FIELDS}))
-    return rows
-
-
-def not_carried(formset: BaseInlineFormSet, carried: set[Any]) -> list[Any]:
-    """The stored rows of a formset's instance that none of its forms carries."""
-    if formset.instance.pk is None:
-        return []
-    return list(formset.model._default_manager.filter(**{formset.fk.name: formset.instance}).exclude(pk__in=carried))
 
 
 class PartnerFilterForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from simkerma.accounts.permissions import can_manage_partners, can_read, require
 from simkerma.core.concurrency import StaleEdit
-from simkerma.core.history import CREATED, EDITED, timeline
+from simkerma.core.history import CREATED, EDITED, history_page
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners import selectors
@@ -137,15 +137,7 @@ def partner_merge_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_read)
 def partner_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
-    entries = timeline(
-        (Partner, partner.history.all()),
-        (PartnerContact, PartnerContact.history.filter(partner_id=partner.pk)),
-    )
-    return render(
-        request,
-        "core/history.html",
-        {"object": partner, "entries": entries, "back_url": partner.get_absolute_url()},
-    )
+    return history_page(request, partner, (PartnerContact, PartnerContact.history.filter(partner_id=partner.pk)))
 
 
 @require(can_read)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
-from simkerma.core.history import timeline
+from simkerma.core.history import history_page
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
@@ -298,15 +298,7 @@ def breach_reason(request: AuthedHttpRequest, pk: int, breach_pk: int) -> HttpRe
 @require(can_read)
 def request_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_request = get_request_for_user(request, pk)
-    entries = timeline(
-        (ServiceRequest, service_request.history.all()),
-        (Breach, Breach.history.filter(request_id=service_request.pk)),
-    )
-    return render(
-        request,
-        "core/history.html",
-        {"object": service_request, "entries": entries, "back_url": service_request.get_absolute_url()},
-    )
+    return history_page(request, service_request, (Breach, Breach.history.filter(request_id=service_request.pk)))
 
 
 @require(can_log_request)
