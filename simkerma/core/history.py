@@ -48,14 +48,19 @@ def reason_template(msgid: str) -> str:
 
 
 def reason_display(stored: str) -> str:
-    """A stored change reason in the reader's language; text that is no declared reason is shown as stored."""
+    """A stored change reason in the reader's language; text that is no declared reason is shown as stored.
+
+    The values in a declared reason are translated too when they are catalogue entries, such as a
+    stage's label; anything else in them (a number, a typed reason) is shown as stored.
+    """
     if not stored:
         return ""
     if stored in _REASON_TEMPLATES:
         return gettext(stored)
     for msgid, pattern in _REASON_TEMPLATES.items():
         if "%(" in msgid and (match := pattern.match(stored)):
-            return gettext(msgid) % match.groupdict()
+            # A value may be a stored label (a stage, a status) with its own catalogue entry.
+            return gettext(msgid) % {name: gettext(value) for name, value in match.groupdict().items()}
     return gettext(stored)
 
 
