@@ -28,7 +28,7 @@ from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.dates import WIB
 from simkerma.core.history import change_reason, reason_display, reason_template
-from simkerma.core.models import TimeStampedModel
+from simkerma.core.models import TidyModel, TimeStampedModel
 from simkerma.core.search import word_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
@@ -493,7 +493,7 @@ def validity_warning(agreement: Agreement, start: dt.date, end: dt.date | None) 
     }
 
 
-class ActivityTransition(models.Model):
+class ActivityTransition(TidyModel):
     """One status change of an activity: who moved it, from what, to what, when and why."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="transitions")

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.core.choices import Field, Level
 from simkerma.core.fields import ChoiceListField
-from simkerma.core.models import TimeStampedModel
+from simkerma.core.models import TidyModel, TimeStampedModel
 from simkerma.core.search import word_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
@@ -414,7 +414,7 @@ def termination_problem(agreement: Agreement, day: dt.date | None) -> Validation
     return None
 
 
-class Signatory(models.Model):
+class Signatory(TidyModel):
     class Side(models.TextChoices):
         INSTITUTION = "institution", _("Institution")
         PARTNER = "partner", _("Partner")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from simkerma.core.models import TimeStampedModel
+from simkerma.core.models import TidyModel, TimeStampedModel
 from simkerma.core.search import word_search
 from simkerma.core.validators import validate_phone
 from simkerma.partners.names import name_key
@@ -95,7 +95,7 @@ class Partner(TimeStampedModel):
         return super().delete(*args, **kwargs)
 
 
-class PartnerContact(models.Model):
+class PartnerContact(TidyModel):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
     position = models.CharField(_("position"), max_length=150, blank=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from simkerma.agreements.models import Kind as DocumentKind
-from simkerma.core.models import TimeStampedModel
+from simkerma.core.models import TidyModel, TimeStampedModel
 from simkerma.core.search import word_search
 from simkerma.core.worktime import DEFAULT_WEEKLY_HOURS, weekly_hours_to_json
 
@@ -130,7 +130,7 @@ class CalendarVersionQuerySet(models.QuerySet["CalendarVersion"]):
         return self.filter(effective_from__lte=moment).order_by("-effective_from", "-pk").first()
 
 
-class CalendarVersion(models.Model):
+class CalendarVersion(TidyModel):
     """The working calendar from a moment on. Versions are never changed once in force: a change
     is a new version, so every clock keeps the calendar that was in force when it started."""
 
@@ -387,7 +387,7 @@ class ServiceRequest(TimeStampedModel):
         self.next_due_at = min(open_dues) if open_dues else None
 
 
-class StageChange(models.Model):
+class StageChange(TidyModel):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
@@ -410,7 +410,7 @@ def draft_upload_to(instance: DraftVersion, filename: str) -> str:
     return f"servicedesk/drafts/{timezone.localdate():%Y}/{uuid.uuid4().hex}.docx"
 
 
-class DraftVersion(models.Model):
+class DraftVersion(TidyModel):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="drafts")
     number = models.PositiveIntegerField(_("version"))
     document_kind = models.CharField(_("document"), max_length=3, choices=DocumentKind.choices)
@@ -444,7 +444,7 @@ def template_upload_to(instance: DocumentTemplate, filename: str) -> str:
     return f"servicedesk/templates/{instance.document_kind}/{uuid.uuid4().hex}.docx"
 
 
-class DocumentTemplate(models.Model):
+class DocumentTemplate(TidyModel):
     """An institution's own DOCX template for one kind of agreement. The newest one is used."""
 
     document_kind = models.CharField(_("document"), max_length=3, choices=DocumentKind.choices, db_index=True)
@@ -465,7 +465,7 @@ class DocumentTemplate(models.Model):
         return f"{self.get_document_kind_display()}: {self.name}"
 
 
-class Breach(models.Model):
+class Breach(TidyModel):
     """A clock that ran past its limit, with the reason the staff give for it."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="breaches")

@@ -81,3 +81,16 @@ def test_a_termination_date_outside_the_range_is_refused():
         form = TerminateForm(data={"terminated_on": "1900-01-01", "reason": "Selesai"}, agreement=agreement)
         assert not form.is_valid()
         assert form.errors["terminated_on"] == ["Masukkan tanggal antara 1990 dan 2100."]
+
+
+@pytest.mark.django_db
+def test_contacts_and_signatories_are_tidied_like_every_other_row():
+    from simkerma.agreements.tests.factories import SignatoryFactory
+    from simkerma.partners.tests.factories import ContactFactory
+
+    contact = ContactFactory(name="Sari\r\nBcc: x@evil.example", position="HR\tManager")
+    signatory = SignatoryFactory(name="Dr.\nBudi", position="Direktur\x1b")
+    contact.refresh_from_db()
+    signatory.refresh_from_db()
+    assert (contact.name, contact.position) == ("Sari Bcc: x@evil.example", "HR Manager")
+    assert (signatory.name, signatory.position) == ("Dr. Budi", "Direktur")
