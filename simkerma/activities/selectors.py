@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ class ActivityFilters:
 def activity_list(*, user: Any, filters: ActivityFilters) -> ActivityQuerySet:
     """The activities a reader sees on the list (and its exports), filtered, newest first."""
     if not can_read(user):
-        return Activity.objects.none()
+        raise PermissionDenied
     qs = Activity.objects.all()
     if filters.q:
         qs = qs.search(filters.q)

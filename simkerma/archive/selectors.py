@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from simkerma.accounts.permissions import can_read
 from simkerma.archive.models import CooperationReport, ReportQuerySet
 
@@ -20,9 +22,9 @@ class ReportFilters:
 
 def report_list(*, user: Any, filters: ReportFilters) -> ReportQuerySet:
     """The reports this user may read that match the filters, newest filed first."""
-    reports = CooperationReport.objects.all()
     if not can_read(user):
-        return reports.none()
+        raise PermissionDenied
+    reports = CooperationReport.objects.all()
     if filters.q:
         reports = reports.search(filters.q)
     if filters.status:

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -215,7 +216,7 @@ def _requests(filters: RequestFilters) -> QuerySet[ServiceRequest]:
 def request_list(*, user: Any, filters: RequestFilters) -> QuerySet[ServiceRequest]:
     """The service requests a list shows this user (every role reads them; discarded ones are left out)."""
     if not can_read(user):
-        return ServiceRequest.objects.none()
+        raise PermissionDenied
     return _requests(filters)
 
 

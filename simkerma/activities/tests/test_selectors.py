@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from simkerma.activities.forms import ActivityFilterForm
 from simkerma.activities.selectors import ActivityFilters, activity_list
@@ -45,5 +46,6 @@ def test_the_filter_form_builds_the_same_filters(staff, activities):
     assert ActivityFilterForm({"year": "tahun"}).to_filters() == ActivityFilters()
 
 
-def test_it_gives_nothing_to_an_account_without_a_role(outsider, activities):
-    assert not activity_list(user=outsider, filters=ActivityFilters()).exists()
+def test_it_refuses_an_account_without_a_role(outsider, activities):
+    with pytest.raises(PermissionDenied):
+        activity_list(user=outsider, filters=ActivityFilters())

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -298,4 +298,5 @@ def test_the_report_list_filters_by_words_status_and_year(staff, outsider, agree
     assert listed(status=R.ARCHIVED) == {kuliah}
     assert listed(year=magang.created_at.year) == {magang, kuliah}
     assert listed(year=1999) == set()
-    assert not report_list(user=outsider, filters=ReportFilters()).exists()
+    with pytest.raises(PermissionDenied):
+        report_list(user=outsider, filters=ReportFilters())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from simkerma.partners.tests.factories import PartnerFactory
 from simkerma.servicedesk.forms import RequestFilterForm
@@ -44,6 +45,7 @@ def test_it_lists_the_newest_first_and_the_queue_by_next_deadline(staff):
     assert _codes(by_due) == [older.code, newer.code] == _codes(queue_requests())
 
 
-def test_an_outsider_lists_nothing(outsider):
+def test_an_outsider_is_refused(outsider):
     ServiceRequestFactory()
-    assert not request_list(user=outsider, filters=RequestFilters()).exists()
+    with pytest.raises(PermissionDenied):
+        request_list(user=outsider, filters=RequestFilters())
