@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.accounts.models import WRITER_ROLES, User
 from simkerma.agreements.models import Agreement
-from simkerma.core.choices import Field
+from simkerma.core.choices import Field, Level
 from simkerma.core.dates import WIB
 from simkerma.core.history import change_reason, reason_display, reason_template
 from simkerma.core.models import TidyModel, TimeStampedModel
@@ -471,6 +471,63 @@ class Activity(TimeStampedModel):
     @property
     def status_label(self) -> str:
         return str(ActivityStatus(self.status).label)
+
+
+class ScopeRow(models.Model):
+    """What a scope row carries besides its unit or prodi (docs/kpis.md), kept by activities.scope.
+
+    `counts` is whether the activity is carried out (terlaksana, dilaporkan, diarsipkan) and its
+    agreement was valid on its start date: "carried out in Y" is then `counts` and Y's dates.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    start_date = models.DateField()
+    status = models.CharField(max_length=20, choices=ActivityStatus.choices)
+    field = models.CharField(max_length=15, choices=Field.choices)
+    level = models.CharField(max_length=15, choices=Level.choices)
+    counts = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class ActivityUnitScope(ScopeRow):
+    """One row per activity and unit it counts for: its effective units and the jurusan of its
+    effective prodi, each once."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="unit_scope")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("activity unit scope")
+        verbose_name_plural = _("activity unit scope")
+        constraints = [models.UniqueConstraint(fields=["activity", "unit"], name="activity_unit_scope_unique")]
+        indexes = [
+            models.Index(fields=["unit", "counts", "start_date"], name="unit_scope_unit_counts"),
+            models.Index(fields=["counts", "start_date"], name="unit_scope_counts_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → unit {self.unit_id}"
+
+
+class ActivityProdiScope(ScopeRow):
+    """One row per activity and effective prodi (the ones it names, or else its agreement's)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="prodi_scope")
+    prodi = models.ForeignKey(Prodi, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("activity prodi scope")
+        verbose_name_plural = _("activity prodi scope")
+        constraints = [models.UniqueConstraint(fields=["activity", "prodi"], name="activity_prodi_scope_unique")]
+        indexes = [
+            models.Index(fields=["prodi", "counts", "start_date"], name="prodi_scope_prodi_counts"),
+            models.Index(fields=["counts", "start_date"], name="prodi_scope_counts_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → prodi {self.prodi_id}"
 
 
 def validity_warning(agreement: Agreement, start: dt.date, end: dt.date | None) -> str:
