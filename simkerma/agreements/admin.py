@@ -35,8 +35,18 @@ class AgreementAdminForm(forms.ModelForm):
 @admin.register(Agreement)
 class AgreementAdmin(SimpleHistoryAdmin):
     form = AgreementAdminForm
-    list_display = ("number", "kind", "title", "level", "start_date", "end_date", "terminated_on", "is_demo")
-    list_filter = ("kind", "level", "is_demo")
+    list_display = (
+        "number",
+        "kind",
+        "title",
+        "level",
+        "start_date",
+        "end_date",
+        "terminated_on",
+        "is_public",
+        "is_demo",
+    )
+    list_filter = ("kind", "level", "is_public", "is_demo")
     search_fields = ("number", "partner_number", "title")
     autocomplete_fields = ("partners", "parent", "renews")
     filter_horizontal = ("units", "prodi")

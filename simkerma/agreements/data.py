@@ -49,4 +49,5 @@ class AgreementData:
     signed_on: dt.date | None = None
     signed_scan: Any = None
     notes: str = ""
+    is_public: bool = False
     signatories: list[SignatoryData] | None = None

@@ -46,6 +46,7 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             "signed_on",
             "signed_scan",
             "notes",
+            "is_public",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -138,6 +139,7 @@ class AgreementForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             signed_on=cleaned.get("signed_on"),
             signed_scan=cleaned.get("signed_scan"),
             notes=cleaned.get("notes") or "",
+            is_public=bool(cleaned.get("is_public")),
             signatories=formset_rows(signatories, SIGNATORY_FIELDS, SignatoryData) if signatories is not None else None,
         )
 

@@ -201,6 +201,11 @@ class Agreement(TimeStampedModel):
     termination_reason = models.TextField(_("termination reason"), blank=True)
     signed_scan = models.FileField(_("signed scan (PDF)"), upload_to=scan_upload_to, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    is_public = models.BooleanField(
+        _("shown on the public page"),
+        default=False,
+        help_text=_("The agreement and its partners are listed on the public page; contacts never are."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
