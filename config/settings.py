@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "simkerma.activities",
     "simkerma.archive",
     "simkerma.servicedesk",
+    "simkerma.evaluations",
     # Composes the others (home page, navigation, demo); it comes last.
     "simkerma.site",
 ]

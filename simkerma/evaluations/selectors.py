@@ -1,0 +1,157 @@
+"""Reads: the aspect judgements the KPI engine counts, evaluations still due, lists and pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from simkerma.activities.models import Activity
+from simkerma.agreements.models import Agreement
+from simkerma.evaluations.models import Evaluation, SurveyInvitation
+from simkerma.evaluations.permissions import can_view_evaluations
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one agreement stands on the three aspects (B.1.2.9.8) for a year."""
+
+    benefit: bool | None
+    performance: bool | None
+    kepuasan: int | None
+    keberlanjutan: bool | None
+    kepuasan_from_survey: bool
+    keberlanjutan_from_survey: bool
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    sent: int
+    answered: int
+    satisfaction_sum: int
+    continue_yes: int
+
+    @property
+    def kepuasan(self) -> int | None:
+        """The mean overall satisfaction of the answers, rounded half up (3.5 → 4, 2.5 → 3)."""
+        if not self.answered:
+            return None
+        mean = Decimal(self.satisfaction_sum) / Decimal(self.answered)
+        return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def keberlanjutan(self) -> bool | None:
+        """Yes when a strict majority of the answers intend to continue; a tie is no majority, so no."""
+        if not self.answered:
+            return None
+        return 2 * self.continue_yes > self.answered
+
+    @property
+    def response_rate(self) -> float | None:
+        """Answered over sent, in percent rounded half up to two decimals; None when none was sent."""
+        if not self.sent:
+            return None
+        rate = Decimal(self.answered * 100) / Decimal(self.sent)
+        return float(rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def survey_summaries(year: int, agreement_ids: list[int] | None = None) -> dict[int, SurveySummary]:
+    """The year's survey counts per agreement, in one grouped query."""
+    invitations = SurveyInvitation.objects.filter(year=year)
+    if agreement_ids is not None:
+        invitations = invitations.filter(agreement_id__in=agreement_ids)
+    answered = Q(answered_at__isnull=False)
+    rows = invitations.values("agreement_id").annotate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=answered),
+        satisfaction_sum=Sum("satisfaction", filter=answered),
+        continue_yes=Count("pk", filter=answered & Q(intends_to_continue=True)),
+    )
+    return {
+        row["agreement_id"]: SurveySummary(
+            sent=row["sent"],
+            answered=row["answered"],
+            satisfaction_sum=row["satisfaction_sum"] or 0,
+            continue_yes=row["continue_yes"],
+        )
+        for row in rows
+    }
+
+
+def aspect_judgements(year: int) -> dict[int, Judgement]:
+    """The judgement of every agreement evaluated for the year, keyed by agreement id.
+
+    The evaluation's own kepuasan and keberlanjutan count. Where it leaves kepuasan empty, the mean
+    overall satisfaction of the year's answered surveys for the agreement counts, rounded half up;
+    where it leaves keberlanjutan empty, yes counts when a strict majority of the answers intend to
+    continue (a tie counts as no). Without answers the value stays None. Agreements without an
+    evaluation for the year are not in the result (they meet no aspect). Two queries in all.
+    """
+    evaluations = list(
+        Evaluation.objects.filter(year=year).values(
+            "agreement_id", "benefit", "performance", "kepuasan", "keberlanjutan"
+        )
+    )
+    surveys = survey_summaries(year)
+    result: dict[int, Judgement] = {}
+    for row in evaluations:
+        summary = surveys.get(row["agreement_id"])
+        kepuasan, keberlanjutan = row["kepuasan"], row["keberlanjutan"]
+        kepuasan_from_survey = keberlanjutan_from_survey = False
+        if kepuasan is None and summary is not None and summary.kepuasan is not None:
+            kepuasan, kepuasan_from_survey = summary.kepuasan, True
+        if keberlanjutan is None and summary is not None and summary.keberlanjutan is not None:
+            keberlanjutan, keberlanjutan_from_survey = summary.keberlanjutan, True
+        result[row["agreement_id"]] = Judgement(
+            benefit=row["benefit"],
+            performance=row["performance"],
+            kepuasan=kepuasan,
+            keberlanjutan=keberlanjutan,
+            kepuasan_from_survey=kepuasan_from_survey,
+            keberlanjutan_from_survey=keberlanjutan_from_survey,
+        )
+    return result
+
+
+def _due_queryset(year: int) -> QuerySet[Agreement]:
+    carried_out = Activity.objects.carried_out_in(year).filter(agreement_id=OuterRef("pk"))
+    evaluated = Evaluation.objects.filter(agreement_id=OuterRef("pk"), year=year)
+    return Agreement.objects.filter(Exists(carried_out)).filter(~Exists(evaluated))
+
+
+def evaluations_due(year: int, *, user: Any) -> QuerySet[Agreement]:
+    """Agreements with an activity carried out in the year (docs/kpis.md "Counted") and no evaluation yet.
+
+    The team sees all of them; a coordinator or P3M those naming their unit; pimpinan and auditors
+    all (to read). An account without a role is refused.
+    """
+    if not can_view_evaluations(user):
+        raise PermissionDenied
+    agreements = _due_queryset(year)
+    if user.is_unit_scoped:
+        agreements = agreements.for_unit(user.unit_id)
+    return agreements.order_by("number")
+
+
+def evaluation_year(now: dt.datetime | None = None) -> int:
+    """The year whose evaluations are due now: the year just ended, and the current one from December."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    return today.year if today.month == 12 else today.year - 1
+
+
+def home_panel(user: Any) -> Mapping[str, Any] | None:
+    """Evaluations still due, for the team (kapokja and staff) on the home page."""
+    if not (user.is_authenticated and user.is_team):
+        return None
+    year = evaluation_year()
+    due = evaluations_due(year, user=user)
+    rows = list(due.only("pk", "number", "title")[:5])
+    if not rows:
+        return None
+    return {"evaluations_due": rows, "evaluations_due_count": due.count(), "evaluations_year": year}
