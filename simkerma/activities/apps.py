@@ -8,6 +8,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self) -> None:
+        from simkerma.activities import scope
+
+        scope.connect()
+
         from simkerma.activities.reminders import plan_activity_reminders, plan_agreement_reminders
         from simkerma.core.notices import register_planner
 

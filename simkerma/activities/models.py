@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -156,13 +156,21 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             agreement__end_date__gte=F("start_date"),
         ).filter(Q(agreement__terminated_on__isnull=True) | Q(agreement__terminated_on__gt=F("start_date")))
 
-    def carried_out_in(self, year: int) -> ActivityQuerySet:
-        """Carried out in the year: status terlaksana (contract), started in it, agreement valid then."""
-        return (
-            self.filter(status__in=CARRIED_OUT)
-            .filter(start_date__gte=dt.date(year, 1, 1), start_date__lte=dt.date(year, 12, 31))
-            .valid_agreement_on_start()
-        )
+    def carried_out_in(self, year: int, *, unit: Unit | int | None = None) -> ActivityQuerySet:
+        """Carried out in the year: status terlaksana (contract), started in it, agreement valid then.
+
+        With a unit, only those that count for it, read from the scope table's index.
+        """
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if unit is not None:
+            unit_id = unit.pk if isinstance(unit, Unit) else unit
+            rows = ActivityUnitScope.objects.filter(
+                unit_id=unit_id, counts=True, start_date__gte=first, start_date__lte=last
+            )
+            return self.filter(pk__in=rows.values("activity_id"))
+        return self.filter(
+            status__in=CARRIED_OUT, start_date__gte=first, start_date__lte=last
+        ).valid_agreement_on_start()
 
     def in_year(self, year: int) -> ActivityQuerySet:
         return self.filter(start_date__gte=dt.date(year, 1, 1), start_date__lte=dt.date(year, 12, 31))
@@ -175,18 +183,10 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def for_unit(self, unit: Unit | int) -> ActivityQuerySet:
         """Activities that count for the unit: among its (effective) units, or one of its (effective)
-        prodi belongs to it. Built from EXISTS subqueries, so no join multiplies rows."""
+        prodi belongs to it (docs/kpis.md). Read from the scope table, which holds one row per
+        activity and unit it counts for, so no join multiplies rows."""
         unit_id = unit.pk if isinstance(unit, Unit) else unit
-        units = Activity.units.through.objects.filter(activity_id=OuterRef("pk"))
-        prodi = Activity.prodi.through.objects.filter(activity_id=OuterRef("pk"))
-        agreement_units = Agreement.units.through.objects.filter(agreement_id=OuterRef("agreement_id"))
-        agreement_prodi = Agreement.prodi.through.objects.filter(agreement_id=OuterRef("agreement_id"))
-        return self.filter(
-            Exists(units.filter(unit_id=unit_id))
-            | Exists(prodi.filter(prodi__unit_id=unit_id))
-            | (~Exists(units) & Exists(agreement_units.filter(unit_id=unit_id)))
-            | (~Exists(prodi) & Exists(agreement_prodi.filter(prodi__unit_id=unit_id)))
-        )
+        return self.filter(pk__in=ActivityUnitScope.objects.filter(unit_id=unit_id).values("activity_id"))
 
     def search(self, query: str) -> ActivityQuerySet:
         """Activities whose code, title or agreement number holds every word of the query."""
