@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from simkerma.site import public as site_public
 from simkerma.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("pemberitahuan/", site_views.notice_list, name="notices"),
+    path("publik/", site_public.public_page, name="public"),
+    path("kpi/", include("simkerma.kpis.urls")),
     path("akun/", include("simkerma.accounts.urls")),
     path("organisasi/", include("simkerma.org.urls")),
     path("mitra/", include("simkerma.partners.urls")),
@@ -13,6 +16,7 @@ urlpatterns = [
     path("kegiatan/", include("simkerma.activities.urls")),
     path("arsip/", include("simkerma.archive.urls")),
     path("layanan/", include("simkerma.servicedesk.urls")),
+    path("evaluasi/", include("simkerma.evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

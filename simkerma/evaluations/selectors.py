@@ -119,7 +119,7 @@ def aspect_judgements(year: int) -> dict[int, Judgement]:
     return result
 
 
-def _due_queryset(year: int) -> QuerySet[Agreement]:
+def due_agreements(year: int) -> QuerySet[Agreement]:
     carried_out = Activity.objects.carried_out_in(year).filter(agreement_id=OuterRef("pk"))
     evaluated = Evaluation.objects.filter(agreement_id=OuterRef("pk"), year=year)
     return Agreement.objects.filter(Exists(carried_out)).filter(~Exists(evaluated))
@@ -133,7 +133,7 @@ def evaluations_due(year: int, *, user: Any) -> QuerySet[Agreement]:
     """
     if not can_view_evaluations(user):
         raise PermissionDenied
-    agreements = _due_queryset(year)
+    agreements = due_agreements(year)
     if user.is_unit_scoped:
         agreements = agreements.for_unit(user.unit_id)
     return agreements.order_by("number")
@@ -155,3 +155,45 @@ def home_panel(user: Any) -> Mapping[str, Any] | None:
     if not rows:
         return None
     return {"evaluations_due": rows, "evaluations_due_count": due.count(), "evaluations_year": year}
+
+
+@dataclass(frozen=True)
+class EvaluationFilters:
+    year: int | None = None
+
+
+def evaluation_list(*, user: Any, filters: EvaluationFilters) -> QuerySet[Evaluation]:
+    """The evaluations the user may read (coordinators: those of agreements naming their unit)."""
+    if not can_view_evaluations(user):
+        raise PermissionDenied
+    evaluations = Evaluation.objects.select_related("agreement", "reviewer")
+    if filters.year is not None:
+        evaluations = evaluations.filter(year=filters.year)
+    if user.is_unit_scoped:
+        evaluations = evaluations.filter(agreement__in=Agreement.objects.for_unit(user.unit_id))
+    return evaluations.order_by("-year", "agreement__number", "pk")
+
+
+def agreement_evaluation_page(agreement: Agreement) -> dict[str, Any]:
+    """What the agreement's evaluation page shows: evaluations by year, monitoring, surveys and their rate."""
+    evaluations = list(agreement.evaluations.select_related("reviewer").order_by("-year"))  # type: ignore[attr-defined]
+    invitations = list(agreement.survey_invitations.order_by("-year", "email", "pk"))  # type: ignore[attr-defined]
+    years = sorted({i.year for i in invitations}, reverse=True)
+    summaries = {}
+    for year in years:
+        rows = [i for i in invitations if i.year == year]
+        answered = [i for i in rows if i.answered_at is not None]
+        summaries[year] = SurveySummary(
+            sent=len(rows),
+            answered=len(answered),
+            satisfaction_sum=sum(i.satisfaction or 0 for i in answered),
+            continue_yes=sum(1 for i in answered if i.intends_to_continue),
+        )
+    return {
+        "evaluations": evaluations,
+        "monitoring": list(
+            agreement.monitoring_records.select_related("activity").order_by("-year", "-quarter", "pk")  # type: ignore[attr-defined]
+        ),
+        "invitations": invitations,
+        "survey_years": [(year, summaries[year]) for year in years],
+    }
