@@ -1,23 +1,26 @@
 """The demo institution: Politeknik Negeri Batam's jurusan, prodi and units as publicly listed,
-with sample partners, agreements and one account per role. Every record is marked as demo data.
+with sample partners, MoU -> MoA -> IA trees, one account per role and three years of history
+(simkerma.site.demo_history). Every record that can be is marked as demo data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from simkerma.accounts.models import Role, User
-from simkerma.activities.models import Activity, ActivityKind, ActivityStatus
 from simkerma.agreements.models import Agreement, Kind, Signatory
+from simkerma.agreements.numbering import format_number
 from simkerma.core.choices import Field, Level
+from simkerma.core.dates import add_years
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner, PartnerContact
-from simkerma.servicedesk.models import Channel, RequestKind
-from simkerma.servicedesk.services import ServiceRequestData, service_request_create
+from simkerma.site.demo_history import SEED, DemoHistory
 
 DEMO_PASSWORD = "demo-kerjasama-2025"  # noqa: S105 (published demo login)
 
@@ -99,16 +102,50 @@ PARTNERS = [
         "Rina Marlina",
         "Ketua",
     ),
+    ("M00006", "PT Batamindo Otomasi (demo)", Partner.Kind.INDUSTRI, "ID", "Batam", "Yusuf Hidayat", "Plant Manager"),
+    ("M00007", "PT Digital Kreatif Riau (demo)", Partner.Kind.INDUSTRI, "ID", "Batam", "Maya Putri", "CEO"),
+    (
+        "M00008",
+        "Universiti Teknologi Contoh Malaysia",
+        Partner.Kind.PERGURUAN_TINGGI,
+        "MY",
+        "Johor Bahru",
+        "Ahmad Faisal",
+        "Dean, Engineering",
+    ),
+    ("M00009", "Pemerintah Kota Contoh", Partner.Kind.PEMERINTAH, "ID", "Batam", "Irwan Syah", "Kepala Bappeda"),
+    ("M00010", "PT Logistik Samudra (demo)", Partner.Kind.INDUSTRI, "ID", "Batam", "Lina Kusuma", "GM Operasional"),
+    ("M00011", "Bank Contoh Syariah (demo)", Partner.Kind.INDUSTRI, "ID", "Batam", "Fajar Ramadhan", "Kepala Cabang"),
+    ("M00012", "Yayasan Desa Digital (demo)", Partner.Kind.LAINNYA, "ID", "Bintan", "Nur Aisyah", "Ketua Yayasan"),
 ]
+# Prodi opened part-way through the demo's three years: code -> years before this one it opened.
+PRODI_OPENED = {"EL06": 1}
 
 
 def demo_is_needed() -> bool:
     return not Unit.objects.exists() and not User.objects.exists()
 
 
-@transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
-    """Create the demo institution. Returns the (username, role) pairs of the demo logins."""
+    """Create the demo institution and three years of its history (this year and the two before).
+
+    Returns the (username, role) pairs of the demo logins.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        units, prodi = _demo_org(today.year)
+        users, logins = _demo_users(units)
+        partners = _demo_partners()
+        agreements = _demo_agreements(units, prodi, partners, today)
+        history = DemoHistory(today=today, units=units, prodi=prodi, users=users, agreements=agreements, seed=SEED)
+        history.activities()
+    # Each request is its own transaction in the service desk, like a request arriving.
+    history.requests(partners)
+    history.evaluations()
+    return logins
+
+
+def _demo_org(this_year: int) -> tuple[dict[str, Unit], dict[str, Prodi]]:
     units = {
         code: Unit.objects.create(
             code=code,
@@ -123,12 +160,24 @@ def load_demo() -> list[tuple[str, str]]:
         units[code] = Unit.objects.create(
             code=code, name=name, kind=kind, expected_fields=Unit.default_expected_fields(kind), is_demo=True
         )
-    prodi = {
-        code: Prodi.objects.create(code=code, name=name, level=level, unit=units[unit], is_demo=True)
-        for code, name, level, unit in PRODI
-    }
+    prodi = {}
+    for code, name, level, unit in PRODI:
+        opened = PRODI_OPENED.get(code)
+        prodi[code] = Prodi.objects.create(
+            code=code,
+            name=name,
+            level=level,
+            unit=units[unit],
+            active_from=this_year - opened if opened is not None else None,
+            is_demo=True,
+        )
+    return units, prodi
+
+
+def _demo_users(units: dict[str, Unit]) -> tuple[dict[str, User], list[tuple[str, str]]]:
     logins = []
     users = {}
+    password = make_password(DEMO_PASSWORD)  # hashed once: every demo login has the same password
     for username, first, last, role, unit in USERS:
         user = User(
             username=username,
@@ -138,10 +187,14 @@ def load_demo() -> list[tuple[str, str]]:
             unit=units[unit] if unit else None,
             email=f"{username}@simkerma.invalid",
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         users[username] = user
         logins.append((username, str(Role(role).label)))
+    return users, logins
+
+
+def _demo_partners() -> dict[str, Partner]:
     partners = {}
     for code, name, partner_kind, country, city, contact, position in PARTNERS:
         partner = Partner.objects.create(
@@ -151,219 +204,431 @@ def load_demo() -> list[tuple[str, str]]:
             partner=partner, name=contact, position=position, email=f"kontak.{code.lower()}@mitra.invalid"
         )
         partners[code] = partner
-    agreements = _demo_agreements(units, prodi, partners)
-    _demo_activities(agreements, prodi, users)
-    _demo_requests(partners)
-    return logins
+    return partners
 
 
-def _agreement(
-    number: str,
-    kind: str,
-    title: str,
-    partners: list[Partner],
-    start: dt.date,
-    years: int,
-    fields: list[str],
-    level: str = Level.NASIONAL,
-    parent: Agreement | None = None,
-    units: Sequence[Unit] = (),
-    prodi: Sequence[Prodi] = (),
-    scope: str = "",
-) -> Agreement:
-    end = dt.date(start.year + years, start.month, min(start.day, 28)) - dt.timedelta(days=1)
-    agreement = Agreement.objects.create(
-        number=number,
-        kind=kind,
-        title=title,
-        parent=parent,
-        level=level,
-        fields=fields,
-        start_date=start,
-        end_date=end,
-        signed_on=start,
-        scope=scope,
-        is_demo=True,
-    )
-    agreement.partners.set(partners)
-    agreement.units.set(units)
-    agreement.prodi.set(prodi)
-    Signatory.objects.create(
-        agreement=agreement,
-        side=Signatory.Side.INSTITUTION,
-        name="Direktur (demo)",
-        position="Direktur Politeknik Negeri Batam",
-    )
-    return agreement
+@dataclass(frozen=True)
+class AgreementSpec:
+    """One demo agreement; `start` is (years before this one, month, day)."""
+
+    key: str
+    kind: str
+    title: str
+    partners: tuple[str, ...]
+    start: tuple[int, int, int]
+    years: int
+    fields: tuple[str, ...]
+    level: str = Level.NASIONAL
+    parent: str = ""
+    units: tuple[str, ...] = ()
+    prodi: tuple[str, ...] = ()
+    scope: str = ""
+    # Ended early: (years before this one, month, day) and the reason.
+    terminated: tuple[tuple[int, int, int], str] | None = None
+    public: bool = False
+
+
+ALL_FIELDS = (Field.PENDIDIKAN, Field.PENELITIAN, Field.PKM)
+EDU, RES, PKM = Field.PENDIDIKAN, Field.PENELITIAN, Field.PKM
+INTL, NAT, REG = Level.INTERNASIONAL, Level.NASIONAL, Level.WILAYAH
+# MoU -> MoA -> IA trees across the three years; the literacy MoU and one MoA expire soon (set from today).
+AGREEMENTS = [
+    AgreementSpec(
+        key="elektronik",
+        kind=Kind.MOU,
+        title="Pengembangan Sumber Daya Manusia",
+        partners=("M00001",),
+        start=(3, 3, 3),
+        years=5,
+        fields=ALL_FIELDS,
+        units=("EL", "IF"),
+        scope="Program magang\nKuliah tamu praktisi\nPengembangan kurikulum bersama",
+        public=True,
+    ),
+    AgreementSpec(
+        key="elektronik-pkl",
+        kind=Kind.MOA,
+        parent="elektronik",
+        title="Praktik Kerja Industri dan Rekrutmen Kerja",
+        partners=("M00001",),
+        start=(3, 4, 1),
+        years=3,
+        fields=(EDU,),
+        units=("EL",),
+        prodi=("EL01", "EL02", "EL04"),
+        scope="Program Praktik Kerja Industri\nKesempatan bekerja bagi lulusan",
+    ),
+    AgreementSpec(
+        key="elektronik-magang",
+        kind=Kind.IA,
+        parent="elektronik-pkl",
+        title="Magang mahasiswa Teknik Mekatronika",
+        partners=("M00001",),
+        start=(2, 9, 1),
+        years=1,
+        fields=(EDU,),
+        prodi=("EL04",),
+    ),
+    AgreementSpec(
+        key="elektronik-riset",
+        kind=Kind.MOA,
+        parent="elektronik",
+        title="Riset terapan dan magang elektronika",
+        partners=("M00001",),
+        start=(0, 4, 1),
+        years=3,
+        fields=(EDU, RES),
+        units=("EL",),
+        prodi=("EL01", "EL02", "EL03", "EL04", "EL05", "EL06"),
+    ),
+    AgreementSpec(
+        key="elektronik-robotika",
+        kind=Kind.IA,
+        parent="elektronik-riset",
+        title="Kompetisi dan magang robotika",
+        partners=("M00001",),
+        start=(0, 8, 1),
+        years=1,
+        fields=(EDU,),
+        prodi=("EL06",),
+    ),
+    AgreementSpec(
+        key="galangan",
+        kind=Kind.MOU,
+        title="Kerja sama galangan kapal",
+        partners=("M00002",),
+        start=(4, 1, 10),
+        years=4,
+        fields=(EDU, RES),
+        units=("TM",),
+        prodi=("TM03",),
+    ),
+    AgreementSpec(
+        key="galangan-las",
+        kind=Kind.MOA,
+        parent="galangan",
+        title="Sertifikasi pengelasan dan magang perkapalan",
+        partners=("M00002",),
+        start=(3, 6, 1),
+        years=3,
+        fields=(EDU, RES),
+        units=("TM",),
+        prodi=("TM03", "TM04"),
+        terminated=((1, 6, 30), "Mitra menghentikan program magang karena restrukturisasi galangan."),
+    ),
+    AgreementSpec(
+        key="galangan-baru",
+        kind=Kind.MOU,
+        title="Kerja sama galangan kapal (pembaruan)",
+        partners=("M00002",),
+        start=(0, 1, 15),
+        years=5,
+        fields=ALL_FIELDS,
+        units=("TM",),
+        public=True,
+    ),
+    AgreementSpec(
+        key="galangan-baru-pks",
+        kind=Kind.MOA,
+        parent="galangan-baru",
+        title="Magang dan riset konstruksi kapal",
+        partners=("M00002",),
+        start=(0, 2, 1),
+        years=2,
+        fields=(EDU, RES, PKM),
+        units=("TM",),
+        prodi=("TM01", "TM03", "TM04"),
+    ),
+    AgreementSpec(
+        key="literasi",
+        kind=Kind.MOU,
+        title="Penguatan literasi digital sekolah",
+        partners=("M00003", "M00005"),
+        start=(0, 0, 0),  # set from today: expires in 45 days
+        years=2,
+        fields=(PKM,),
+        level=REG,
+        units=("P3M", "IF"),
+        public=True,
+    ),
+    AgreementSpec(
+        key="literasi-pkm",
+        kind=Kind.MOA,
+        parent="literasi",
+        title="Program PkM literasi digital guru",
+        partners=("M00003",),
+        start=(0, 0, 0),  # the literacy MoU's period
+        years=2,
+        fields=(PKM,),
+        level=REG,
+        units=("P3M",),
+    ),
+    AgreementSpec(
+        key="exchange",
+        kind=Kind.MOU,
+        title="Student and staff exchange",
+        partners=("M00004",),
+        start=(2, 5, 20),
+        years=5,
+        fields=(EDU, RES),
+        level=INTL,
+        units=("MB", "IF"),
+        prodi=("MB04", "IF05"),
+        public=True,
+    ),
+    AgreementSpec(
+        key="exchange-pks",
+        kind=Kind.MOA,
+        parent="exchange",
+        title="Joint teaching and research in software and security",
+        partners=("M00004",),
+        start=(2, 8, 1),
+        years=3,
+        fields=(EDU, RES),
+        level=INTL,
+        prodi=("IF02", "IF04", "IF05"),
+    ),
+    AgreementSpec(
+        key="exchange-ia",
+        kind=Kind.IA,
+        parent="exchange-pks",
+        title="Cyber security summer school",
+        partners=("M00004",),
+        start=(1, 2, 1),
+        years=1,
+        fields=(EDU,),
+        level=INTL,
+        prodi=("IF04",),
+    ),
+    AgreementSpec(
+        key="otomasi",
+        kind=Kind.MOU,
+        title="Otomasi industri dan perawatan mesin",
+        partners=("M00006",),
+        start=(3, 10, 1),
+        years=5,
+        fields=ALL_FIELDS,
+        units=("EL", "TM"),
+    ),
+    AgreementSpec(
+        key="otomasi-pks",
+        kind=Kind.MOA,
+        parent="otomasi",
+        title="Teaching factory instrumentasi dan pembangkit energi",
+        partners=("M00006",),
+        start=(2, 1, 15),
+        years=2,
+        fields=(EDU, RES),
+        prodi=("EL03", "EL05", "TM01"),
+    ),
+    AgreementSpec(
+        key="kreatif",
+        kind=Kind.MOU,
+        title="Industri kreatif digital",
+        partners=("M00007",),
+        start=(2, 2, 1),
+        years=3,
+        fields=(EDU, PKM),
+        units=("IF",),
+    ),
+    AgreementSpec(
+        key="kreatif-pks",
+        kind=Kind.MOA,
+        parent="kreatif",
+        title="Magang animasi dan multimedia",
+        partners=("M00007",),
+        start=(2, 3, 1),
+        years=2,
+        fields=(EDU,),
+        prodi=("IF01", "IF02", "IF03"),
+    ),
+    AgreementSpec(
+        key="kreatif-pks-2",
+        kind=Kind.MOA,
+        parent="kreatif",
+        title="Proyek aplikasi dan pemetaan digital",
+        partners=("M00007",),
+        start=(0, 0, 0),  # set from today: expires in 20 days
+        years=1,
+        fields=(EDU, PKM),
+        prodi=("IF01", "IF02", "IF03", "IF06"),
+    ),
+    AgreementSpec(
+        key="utcm",
+        kind=Kind.MOU,
+        title="Research and community engagement collaboration",
+        partners=("M00008",),
+        start=(2, 4, 1),
+        years=5,
+        fields=(RES, PKM),
+        level=INTL,
+        units=("P3M", "EL", "IF"),
+        public=True,
+    ),
+    AgreementSpec(
+        key="utcm-riset",
+        kind=Kind.MOA,
+        parent="utcm",
+        title="Joint applied research grants",
+        partners=("M00008",),
+        start=(2, 6, 1),
+        years=3,
+        fields=(RES,),
+        level=INTL,
+        units=("P3M",),
+    ),
+    AgreementSpec(
+        key="pemkot",
+        kind=Kind.MOU,
+        title="Pembangunan daerah dan UMKM",
+        partners=("M00009",),
+        start=(3, 7, 1),
+        years=4,
+        fields=(EDU, PKM),
+        level=REG,
+        units=("P3M", "MB"),
+    ),
+    AgreementSpec(
+        key="pemkot-pks",
+        kind=Kind.MOA,
+        parent="pemkot",
+        title="Pendampingan akuntansi dan administrasi UMKM",
+        partners=("M00009",),
+        start=(2, 1, 10),
+        years=3,
+        fields=(EDU, PKM),
+        level=REG,
+        units=("MB",),
+        prodi=("MB01", "MB02", "MB03"),
+    ),
+    AgreementSpec(
+        key="logistik",
+        kind=Kind.MOU,
+        title="Logistik dan perdagangan internasional",
+        partners=("M00010",),
+        start=(2, 3, 15),
+        years=4,
+        fields=(EDU, RES),
+        units=("MB",),
+        prodi=("MB04",),
+    ),
+    AgreementSpec(
+        key="logistik-pks",
+        kind=Kind.MOA,
+        parent="logistik",
+        title="Magang dan riset rantai pasok",
+        partners=("M00010",),
+        start=(2, 5, 1),
+        years=2,
+        fields=(EDU, RES),
+        prodi=("MB03", "MB04"),
+        terminated=((0, 3, 31), "Mitra menutup kantor cabang Batam."),
+    ),
+    AgreementSpec(
+        key="bank",
+        kind=Kind.MOU,
+        title="Literasi keuangan syariah",
+        partners=("M00011",),
+        start=(1, 1, 20),
+        years=3,
+        fields=(EDU, PKM),
+        units=("MB",),
+        prodi=("MB01", "MB02"),
+    ),
+    AgreementSpec(
+        key="bank-pks",
+        kind=Kind.MOA,
+        parent="bank",
+        title="Magang perbankan dan edukasi keuangan",
+        partners=("M00011",),
+        start=(1, 2, 1),
+        years=2,
+        fields=(EDU, PKM),
+        prodi=("MB01", "MB02", "MB05"),
+    ),
+    AgreementSpec(
+        key="bank-ia",
+        kind=Kind.IA,
+        parent="bank-pks",
+        title="Sertifikasi akuntansi manajerial",
+        partners=("M00011",),
+        start=(0, 9, 1),
+        years=1,
+        fields=(EDU,),
+        prodi=("MB02",),
+    ),
+    AgreementSpec(
+        key="desa",
+        kind=Kind.MOU,
+        title="Desa digital pesisir",
+        partners=("M00012",),
+        start=(1, 8, 17),
+        years=2,
+        fields=(PKM,),
+        level=REG,
+        units=("P3M", "TM"),
+    ),
+    AgreementSpec(
+        key="asosiasi",
+        kind=Kind.MOU,
+        title="Penyelarasan kurikulum industri digital",
+        partners=("M00005",),
+        start=(0, 10, 1),
+        years=3,
+        fields=(EDU,),
+        units=("IF",),
+    ),
+]
+EXPIRING = {"literasi": 45, "literasi-pkm": 45, "kreatif-pks-2": 20}
+
+
+def _period(spec: AgreementSpec, today: dt.date) -> tuple[dt.date, dt.date]:
+    if spec.key in EXPIRING:
+        end = today + dt.timedelta(days=EXPIRING[spec.key])
+        return add_years(end, -spec.years) + dt.timedelta(days=1), end
+    back, month, day = spec.start
+    start = dt.date(today.year - back, month, day)
+    return start, add_years(start, spec.years) - dt.timedelta(days=1)
 
 
 def _demo_agreements(
-    units: dict[str, Unit], prodi: dict[str, Prodi], partners: dict[str, Partner]
+    units: dict[str, Unit], prodi: dict[str, Prodi], partners: dict[str, Partner], today: dt.date
 ) -> dict[str, Agreement]:
-    today = timezone.localdate()
-    this_year = today.year
-    mou = _agreement(
-        f"001/MOU.PL29/III/{this_year - 1}",
-        Kind.MOU,
-        "Pengembangan Sumber Daya Manusia",
-        [partners["M00001"]],
-        dt.date(this_year - 1, 3, 3),
-        5,
-        [Field.PENDIDIKAN, Field.PENELITIAN, Field.PKM],
-        units=[units["EL"], units["IF"]],
-        scope="Program magang\nKuliah tamu praktisi\nPengembangan kurikulum bersama",
-    )
-    moa = _agreement(
-        f"001/PKS.PL29/IV/{this_year - 1}",
-        Kind.MOA,
-        "Praktik Kerja Industri dan Rekrutmen Kerja",
-        [partners["M00001"]],
-        dt.date(this_year - 1, 4, 1),
-        3,
-        [Field.PENDIDIKAN],
-        parent=mou,
-        units=[units["EL"]],
-        prodi=[prodi["EL01"], prodi["EL04"]],
-        scope="Program Praktik Kerja Industri\nKesempatan bekerja bagi lulusan",
-    )
-    _agreement(
-        f"001/IA.PL29/IX/{this_year - 1}",
-        Kind.IA,
-        "Magang mahasiswa Teknik Mekatronika",
-        [partners["M00001"]],
-        dt.date(this_year - 1, 9, 1),
-        1,
-        [Field.PENDIDIKAN],
-        parent=moa,
-        prodi=[prodi["EL04"]],
-    )
-    _agreement(
-        f"002/MOU.PL29/I/{this_year - 4}",
-        Kind.MOU,
-        "Kerja sama galangan kapal",
-        [partners["M00002"]],
-        dt.date(this_year - 4, 1, 10),
-        4,
-        [Field.PENDIDIKAN, Field.PENELITIAN],
-        units=[units["TM"]],
-        prodi=[prodi["TM03"]],
-    )
-    soon = today + dt.timedelta(days=45)
-    literacy = _agreement(
-        f"003/MOU.PL29/II/{soon.year - 2}",
-        Kind.MOU,
-        "Penguatan literasi digital sekolah",
-        [partners["M00003"], partners["M00005"]],
-        dt.date(soon.year - 2, soon.month, min(soon.day, 28)) + dt.timedelta(days=1),
-        2,
-        [Field.PKM],
-        level=Level.WILAYAH,
-        units=[units["P3M"], units["IF"]],
-    )
-    exchange = _agreement(
-        f"004/MOU.PL29/V/{this_year}",
-        Kind.MOU,
-        "Student and staff exchange",
-        [partners["M00004"]],
-        dt.date(this_year, 5, 20),
-        5,
-        [Field.PENDIDIKAN, Field.PENELITIAN],
-        level=Level.INTERNASIONAL,
-        units=[units["MB"], units["IF"]],
-        prodi=[prodi["MB04"], prodi["IF05"]],
-    )
-    return {"mou": mou, "moa": moa, "literacy": literacy, "exchange": exchange}
-
-
-def _demo_activities(agreements: dict[str, Agreement], prodi: dict[str, Prodi], users: dict[str, User]) -> None:
-    """A few activities at different steps of the procedure, relative to today."""
-    today = timezone.localdate()
-    rows = [
-        # agreement, title, kind, field, days from today, status, prodi codes
-        (
-            "moa",
-            "Kuliah tamu otomasi industri",
-            ActivityKind.KULIAH_TAMU,
-            Field.PENDIDIKAN,
-            -40,
-            ActivityStatus.TERLAKSANA,
-            ["EL04"],
-        ),
-        (
-            "literacy",
-            "Pelatihan literasi digital guru SMK",
-            ActivityKind.PKM,
-            Field.PKM,
-            -20,
-            ActivityStatus.TERLAKSANA,
-            [],
-        ),
-        (
-            "mou",
-            "Rapat perencanaan magang semester genap",
-            ActivityKind.RAPAT,
-            Field.PENDIDIKAN,
-            6,
-            ActivityStatus.DIKOORDINASIKAN,
-            ["EL01"],
-        ),
-        (
-            "exchange",
-            "Kunjungan dosen tamu dari Singapura",
-            ActivityKind.KUNJUNGAN,
-            Field.PENELITIAN,
-            21,
-            ActivityStatus.RENCANA,
-            ["IF05"],
-        ),
-    ]
-    for n, (key, title, kind, field, offset, status, prodi_codes) in enumerate(rows, start=1):
-        start = today + dt.timedelta(days=offset)
-        activity = Activity.create_imported(
-            agreement=agreements[key],
-            code=f"K{start.year}-D{n:04d}",
-            title=title,
-            kind=kind,
-            field=field,
+    agreements: dict[str, Agreement] = {}
+    sequence: Counter[tuple[str, int]] = Counter()
+    for spec in AGREEMENTS:
+        start, end = _period(spec, today)
+        sequence[spec.kind, start.year] += 1
+        terminated_on, reason = None, ""
+        if spec.terminated:
+            (back, month, day), reason = spec.terminated
+            terminated_on = dt.date(today.year - back, month, day)
+        agreement = Agreement(
+            number=format_number(sequence[spec.kind, start.year], spec.kind, start),
+            kind=spec.kind,
+            title=spec.title,
+            parent=agreements[spec.parent] if spec.parent else None,
+            level=spec.level,
+            fields=list(spec.fields),
             start_date=start,
-            end_date=start,
-            place="Politeknik Negeri Batam",
-            pic=users["staf"],
-            expected_students=30 if field == Field.PENDIDIKAN else 0,
-            expected_lecturers=3,
+            end_date=end,
+            signed_on=start,
+            terminated_on=terminated_on,
+            termination_reason=reason,
+            scope=spec.scope,
+            is_public=spec.public,
+            is_demo=True,
         )
-        activity.prodi.set([prodi[code] for code in prodi_codes])
-        if status != ActivityStatus.RENCANA:
-            # Demo data joins the procedure part-way, through the path the workbook importer takes.
-            activity.move(status, user=users["staf"], imported=True)
-
-
-def _demo_requests(partners: dict[str, Partner]) -> None:
-    """Two requests on the service desk: one from the public form, one logged by staff."""
-    now = timezone.now()
-    service_request_create(
-        data=ServiceRequestData(
-            channel=Channel.WEB,
-            kind=RequestKind.NEW_DRAFT,
-            document_kind="moa",
-            from_partner=True,
-            partner=partners["M00002"],
-            subject="Draf MoA praktik kerja industri",
-            requester_name="Siti Aminah",
-            requester_position="Direktur",
-            requester_organisation=partners["M00002"].name,
-            requester_email="siti.aminah@mitra.invalid",
-            scope="Praktik kerja industri\nRekrutmen lulusan",
-            received_at=now - dt.timedelta(hours=2),
+        agreement.full_clean()
+        agreement.save()
+        agreement.partners.set([partners[code] for code in spec.partners])
+        agreement.units.set([units[code] for code in spec.units])
+        agreement.prodi.set([prodi[code] for code in spec.prodi])
+        Signatory.objects.create(
+            agreement=agreement,
+            side=Signatory.Side.INSTITUTION,
+            name="Direktur (demo)",
+            position="Direktur Politeknik Negeri Batam",
         )
-    )
-    service_request_create(
-        data=ServiceRequestData(
-            channel=Channel.WHATSAPP,
-            kind=RequestKind.INFORMATION,
-            subject="Informasi prosedur kerja sama",
-            requester_name="Hendra Wijaya",
-            requester_organisation=partners["M00003"].name,
-            received_at=now - dt.timedelta(minutes=5),
-        )
-    )
+        agreements[spec.key] = agreement
+    return agreements
