@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "simkerma.archive",
     "simkerma.servicedesk",
     "simkerma.evaluations",
+    "simkerma.kpis",
     # Composes the others (home page, navigation, demo); it comes last.
     "simkerma.site",
 ]
@@ -274,6 +275,12 @@ SIMKERMA_RESPONSE_MINUTES = int(os.environ.get("SIMKERMA_RESPONSE_MINUTES", "15"
 SIMKERMA_DRAFT_WORKING_DAYS = int(os.environ.get("SIMKERMA_DRAFT_WORKING_DAYS", "1"))
 SIMKERMA_FOLLOWUP_WORKING_DAYS = int(os.environ.get("SIMKERMA_FOLLOWUP_WORKING_DAYS", "1"))
 SIMKERMA_DUE_SOON_PERCENT = int(os.environ.get("SIMKERMA_DUE_SOON_PERCENT", "80"))
+# KPI targets (docs/kpis.md): prodi coverage is BASE in BASE_YEAR, plus STEP points each later year,
+# capped at 100; aspect c (satisfaction) is met from this kepuasan (1 to 4) up.
+SIMKERMA_KPI_COVERAGE_BASE_YEAR = int(os.environ.get("SIMKERMA_KPI_COVERAGE_BASE_YEAR", "2025"))
+SIMKERMA_KPI_COVERAGE_BASE = float(os.environ.get("SIMKERMA_KPI_COVERAGE_BASE", "80"))
+SIMKERMA_KPI_COVERAGE_STEP = float(os.environ.get("SIMKERMA_KPI_COVERAGE_STEP", "5"))
+SIMKERMA_KPI_SATISFACTION_THRESHOLD = int(os.environ.get("SIMKERMA_KPI_SATISFACTION_THRESHOLD", "3"))
 # The public request form: submissions and page views allowed per address and window (seconds).
 SIMKERMA_PUBLIC_FORM_LIMIT = int(os.environ.get("SIMKERMA_PUBLIC_FORM_LIMIT", "10"))
 SIMKERMA_PUBLIC_FORM_WINDOW = int(os.environ.get("SIMKERMA_PUBLIC_FORM_WINDOW", "3600"))

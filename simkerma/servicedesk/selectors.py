@@ -99,6 +99,12 @@ def service_times_by_month(year: int, *, now: dt.datetime | None = None) -> list
     return list(zip(months, counts, strict=True))
 
 
+def service_times_by_year(years: list[int], *, now: dt.datetime | None = None) -> dict[int, dict[str, Any]]:
+    """The `service_times` object of each year, in one query (the KPI trend)."""
+    counts = _counts_for_periods([period_bounds(year) for year in years], now or timezone.now()) if years else []
+    return dict(zip(years, counts, strict=True))
+
+
 def breaches_in(year: int, month: int | None = None) -> QuerySet[Breach]:
     """Breaches whose deadline falls in the period, with their reasons."""
     start, end = period_bounds(year, month)

@@ -1,0 +1,360 @@
+"""The KPI engine: the four KPIs of a year as `manage.py kpi --year YYYY --json` prints them.
+
+Every count follows docs/kpis.md (the rules of /work/shared/DOMAIN.md and CONTRACTS.md). Units and
+prodi are read from the activity scope table (`activities.scope`), which holds each activity's
+effective units and prodi with its start date, field, level and whether it counts (carried out,
+agreement valid on its start date). Each part aggregates in the database, so a year costs the same
+few queries whatever the number of activities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+
+from simkerma.activities.models import CARRIED_OUT, Activity, ActivityProdiScope, ActivityUnitScope
+from simkerma.agreements.models import Agreement
+from simkerma.core.choices import Field, Level
+from simkerma.evaluations.models import Evaluation, SurveyInvitation
+from simkerma.evaluations.selectors import Judgement, SurveySummary, aspect_judgements
+from simkerma.org.models import Prodi, Unit
+from simkerma.servicedesk import selectors as servicedesk
+
+ASPECTS = ("benefit", "performance", "satisfaction")
+# The clocks in the contract's order: a. draft, b. first response, c. follow-up.
+CLOCKS = ("draft_1d", "response_15m", "followup_1d")
+# Later than any date the product accepts (core.dates): "not ended early" compares with it.
+NEVER = dt.date(2101, 1, 1)
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def rounded_percent(part: int, whole: int) -> float | None:
+    """part / whole in percent, rounded half up to two decimals; None when whole is 0."""
+    if whole == 0:
+        return None
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def _number(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# --- B.1.2.9.11 prodi coverage --------------------------------------------------------------------
+
+
+def coverage_target(year: int) -> float:
+    """The base value in the base year, plus the step for each later year, capped at 100.
+
+    Years before the base year have the base value: the target starts there.
+    """
+    later = max(0, year - settings.SIMKERMA_KPI_COVERAGE_BASE_YEAR)
+    target = settings.SIMKERMA_KPI_COVERAGE_BASE + settings.SIMKERMA_KPI_COVERAGE_STEP * later
+    return float(min(Decimal("100"), Decimal(str(target))))
+
+
+def _coverage(year: int, active: list[str], covered: set[str]) -> dict[str, Any]:
+    percent = rounded_percent(len(covered), len(active))
+    target = coverage_target(year)
+    return {
+        "active": len(active),
+        "covered": len(covered),
+        "percent": percent,
+        "target": target,
+        "met": percent is not None and percent >= target,
+        "uncovered": sorted(code for code in active if code not in covered),
+    }
+
+
+def counted_scope(model: type[ActivityProdiScope] | type[ActivityUnitScope], year: int) -> Any:
+    """Scope rows of the activities carried out in the year."""
+    first, last = year_bounds(year)
+    return model.objects.filter(counts=True, start_date__gte=first, start_date__lte=last)
+
+
+def prodi_coverage(year: int) -> dict[str, Any]:
+    """Active prodi named (directly or through the agreement) by an activity carried out in the year. One query."""
+    covered_by = counted_scope(ActivityProdiScope, year).filter(prodi_id=OuterRef("pk"))
+    rows = Prodi.objects.active_in(year).annotate(is_covered=Exists(covered_by)).values_list("code", "is_covered")
+    active = [code for code, _is_covered in rows]
+    return _coverage(year, active, {code for code, is_covered in rows if is_covered})
+
+
+# --- B.1.2.9.7 unit-by-field -----------------------------------------------------------------------
+
+
+def reported_units() -> list[Unit]:
+    """Every jurusan and every other unit with expected fields, by code."""
+    units = Unit.objects.only("pk", "code", "kind", "expected_fields").order_by("code")
+    return [unit for unit in units if unit.kind == Unit.Kind.JURUSAN or unit.expected_fields]
+
+
+def unit_fields(year: int) -> dict[str, Any]:
+    """Per unit: activities carried out in the year per field (and per level), its expected fields, met. Two queries."""
+    counts: dict[tuple[int, str, str], int] = {
+        (row["unit_id"], row["field"], row["level"]): row["n"]
+        for row in counted_scope(ActivityUnitScope, year)
+        .values("unit_id", "field", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    result: dict[str, Any] = {}
+    for unit in reported_units():
+        levels = {
+            field: {level: counts.get((unit.pk, field, level), 0) for level in Level.values} for field in Field.values
+        }
+        per_field = {field: sum(levels[field].values()) for field in Field.values}
+        expected = sorted(unit.expected_fields)
+        result[unit.code] = {
+            **per_field,
+            "expected": expected,
+            "met": all(per_field.get(field, 0) > 0 for field in expected),
+            "levels": levels,
+        }
+    return result
+
+
+# --- B.1.2.9.13 service times ---------------------------------------------------------------------
+
+
+def _service_json(counts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        clock: {
+            "met": values["met"],
+            "breached": values["breached"],
+            "pending": values["pending"],
+            "percent": _number(values["percent"]),
+        }
+        for clock, values in ((clock, counts[clock]) for clock in CLOCKS)
+    }
+
+
+def service_times(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The service desk's counts of the year (one query), with percentages as JSON numbers."""
+    return _service_json(servicedesk.service_times(year, now=now))
+
+
+# --- B.1.2.9.8 aspects ----------------------------------------------------------------------------
+
+
+def carried_out_under(year: int) -> Exists:
+    """An activity carried out in the year under the agreement (OuterRef), valid on its start date."""
+    first, last = year_bounds(year)
+    return Exists(
+        Activity.objects.filter(
+            agreement_id=OuterRef("pk"),
+            status__in=list(CARRIED_OUT),
+            start_date__gte=first,
+            start_date__lte=last,
+        ).filter(
+            start_date__gte=OuterRef("start_date"),
+            start_date__lte=OuterRef("end_date"),
+            start_date__lt=Coalesce(OuterRef("terminated_on"), NEVER),
+        )
+    )
+
+
+def counted_agreements(year: int) -> Any:
+    """The agreements with at least one activity carried out in the year (aspects.counted)."""
+    return Agreement.objects.in_year(year).filter(carried_out_under(year))
+
+
+@dataclass(frozen=True)
+class AspectsMet:
+    benefit: bool
+    performance: bool
+    satisfaction: bool
+
+
+def aspects_met(judgement: Judgement | None) -> AspectsMet:
+    """What a judgement meets; no judgement (no evaluation for the year) meets nothing."""
+    if judgement is None:
+        return AspectsMet(benefit=False, performance=False, satisfaction=False)
+    threshold = settings.SIMKERMA_KPI_SATISFACTION_THRESHOLD
+    return AspectsMet(
+        benefit=judgement.benefit is True,
+        performance=judgement.performance is True,
+        satisfaction=judgement.kepuasan is not None
+        and judgement.kepuasan >= threshold
+        and judgement.keberlanjutan is True,
+    )
+
+
+def led_quality_score(judgement: Judgement | None) -> int:
+    """The LED's cooperation-quality score (FO.2.3.1): 4 all three aspects, 3 a and b, 2 a, 1 otherwise.
+
+    The aspects build on each other in the order a, b, c: b without a, or c without b, adds nothing.
+    """
+    met = aspects_met(judgement)
+    if not met.benefit:
+        return 1
+    if not met.performance:
+        return 2
+    return 4 if met.satisfaction else 3
+
+
+def _aspects(counted: int, not_evaluated: list[str], met: Mapping[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {"counted": counted, "not_evaluated": sorted(not_evaluated)}
+    for aspect in ASPECTS:
+        result[aspect] = {"met": met[aspect], "percent": rounded_percent(met[aspect], counted)}
+    return result
+
+
+def aspects(year: int) -> dict[str, Any]:
+    """The three aspects over the agreements counted in the year. Three queries."""
+    judgements = aspect_judgements(year)
+    met = dict.fromkeys(ASPECTS, 0)
+    not_evaluated: list[str] = []
+    counted = list(counted_agreements(year).values_list("pk", "number"))
+    for pk, number in counted:
+        judgement = judgements.get(pk)
+        if judgement is None:
+            not_evaluated.append(number)
+        flags = aspects_met(judgement)
+        for aspect in ASPECTS:
+            met[aspect] += getattr(flags, aspect)
+    return _aspects(len(counted), not_evaluated, met)
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def kpi_report(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The KPI report of CONTRACTS.md, key for key; a year without data gives zeros and nulls."""
+    return {
+        "year": year,
+        "prodi_coverage": prodi_coverage(year),
+        "unit_fields": unit_fields(year),
+        "service_times": service_times(year, now=now),
+        "aspects": aspects(year),
+    }
+
+
+# --- the trend over several years (the dashboard's chart) -----------------------------------------
+
+
+def _coverage_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
+    first, last = year_bounds(min(years))[0], year_bounds(max(years))[1]
+    prodi = list(Prodi.objects.values_list("pk", "code", "active_from", "active_until"))
+    covered_rows = (
+        ActivityProdiScope.objects.filter(counts=True, start_date__gte=first, start_date__lte=last)
+        .annotate(year=ExtractYear("start_date"))
+        .values_list("year", "prodi_id")
+        .distinct()
+        .order_by()
+    )
+    covered: dict[int, set[int]] = {}
+    for year, prodi_id in covered_rows:
+        covered.setdefault(year, set()).add(prodi_id)
+    result = {}
+    for year in years:
+        active = [
+            (pk, code)
+            for pk, code, start, until in prodi
+            if (start is None or start <= year) and (until is None or until >= year)
+        ]
+        hit = covered.get(year, set())
+        result[year] = _coverage(year, [code for _pk, code in active], {code for pk, code in active if pk in hit})
+    return result
+
+
+def _judgement(row: Mapping[str, Any], summary: SurveySummary | None) -> Judgement:
+    """An evaluation's aspects, its empty kepuasan and keberlanjutan taken from the year's survey
+    (the rule of evaluations.selectors.aspect_judgements)."""
+    kepuasan, keberlanjutan = row["kepuasan"], row["keberlanjutan"]
+    from_survey_k = from_survey_b = False
+    if kepuasan is None and summary is not None and summary.kepuasan is not None:
+        kepuasan, from_survey_k = summary.kepuasan, True
+    if keberlanjutan is None and summary is not None and summary.keberlanjutan is not None:
+        keberlanjutan, from_survey_b = summary.keberlanjutan, True
+    return Judgement(
+        benefit=row["benefit"],
+        performance=row["performance"],
+        kepuasan=kepuasan,
+        keberlanjutan=keberlanjutan,
+        kepuasan_from_survey=from_survey_k,
+        keberlanjutan_from_survey=from_survey_b,
+    )
+
+
+def _aspects_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
+    """aspects() of several years in three queries: counted agreements per year, the evaluations of
+    counted agreements, and the surveys, each grouped by year."""
+    first, last = year_bounds(min(years))[0], year_bounds(max(years))[1]
+    counted = dict(
+        Activity.objects.filter(status__in=list(CARRIED_OUT), start_date__gte=first, start_date__lte=last)
+        .valid_agreement_on_start()
+        .annotate(year=ExtractYear("start_date"))
+        .values("year")
+        .annotate(n=Count("agreement_id", distinct=True))
+        .order_by()
+        .values_list("year", "n")
+    )
+    counted_then = Activity.objects.filter(
+        agreement_id=OuterRef("agreement_id"), status__in=list(CARRIED_OUT), start_date__year=OuterRef("year")
+    ).valid_agreement_on_start()
+    evaluations = (
+        Evaluation.objects.filter(year__in=years)
+        .filter(Exists(counted_then))
+        .values("agreement_id", "year", "benefit", "performance", "kepuasan", "keberlanjutan")
+    )
+    answered = Q(answered_at__isnull=False)
+    summaries = {
+        (row["agreement_id"], row["year"]): SurveySummary(
+            sent=row["sent"],
+            answered=row["answered"],
+            satisfaction_sum=row["satisfaction_sum"] or 0,
+            continue_yes=row["continue_yes"],
+        )
+        for row in SurveyInvitation.objects.filter(year__in=years)
+        .values("agreement_id", "year")
+        .annotate(
+            sent=Count("pk"),
+            answered=Count("pk", filter=answered),
+            satisfaction_sum=Sum("satisfaction", filter=answered),
+            continue_yes=Count("pk", filter=answered & Q(intends_to_continue=True)),
+        )
+        .order_by()
+    }
+    met = {year: dict.fromkeys(ASPECTS, 0) for year in years}
+    for row in evaluations:
+        flags = aspects_met(_judgement(row, summaries.get((row["agreement_id"], row["year"]))))
+        for aspect in ASPECTS:
+            met[row["year"]][aspect] += getattr(flags, aspect)
+    return {
+        year: {
+            "counted": counted.get(year, 0),
+            **{aspect: rounded_percent(met[year][aspect], counted.get(year, 0)) for aspect in ASPECTS},
+        }
+        for year in years
+    }
+
+
+def trend(years: Iterable[int], *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Per year, oldest first: prodi coverage (percent, target, met), the aspects' percents and the
+    service-time percents. Six queries whatever the number of years."""
+    years = sorted(set(years))
+    if not years:
+        return []
+    coverage = _coverage_by_year(years)
+    aspect_figures = _aspects_by_year(years)
+    service = servicedesk.service_times_by_year(years, now=now)
+    return [
+        {
+            "year": year,
+            "prodi_coverage": {key: coverage[year][key] for key in ("active", "covered", "percent", "target", "met")},
+            "aspects": aspect_figures[year],
+            "service_times": {clock: _number(service[year][clock]["percent"]) for clock in CLOCKS},
+        }
+        for year in years
+    ]
