@@ -93,7 +93,7 @@ def render_report(report: dict[str, Any]) -> str:
         "performance": _("b. Performance"),
         "satisfaction": _("c. Satisfaction and continuation"),
     }
-    rows = [[_("Aspect"), _("Met"), _("Percent")]]
+    rows = [[_("Aspect"), _("Agreements meeting it"), _("Percent")]]
     for key, name in names.items():
         rows.append([name, str(aspects[key]["met"]), _percent(aspects[key]["percent"])])
     lines += _table(rows)
