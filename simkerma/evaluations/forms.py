@@ -64,7 +64,7 @@ class EvaluationForm(forms.ModelForm):
         self.fields["keberlanjutan"].help_text = _("Left empty, the year's partner survey counts.")
 
     def to_data(self) -> EvaluationData:
-        values = {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
+        values: dict[str, Any] = {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
         for name in ("benefit_reason", "performance_reason", "satisfaction_reason", "notes", "recommendation"):
             values[name] = values[name] or ""
         return EvaluationData(agreement=self.agreement, year=self.year, reviewer=self.instance.reviewer, **values)
@@ -97,7 +97,7 @@ class MonitoringRecordForm(forms.ModelForm):
         self.fields["activity"].queryset = agreement.activities.order_by("start_date", "pk")  # type: ignore[attr-defined]
 
     def to_data(self) -> MonitoringRecordData:
-        values = {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
+        values: dict[str, Any] = {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
         for name in ("benefit", "evidence", "pic"):
             values[name] = values[name] or ""
         return MonitoringRecordData(agreement=self.agreement, **values)
@@ -105,7 +105,7 @@ class MonitoringRecordForm(forms.ModelForm):
 
 class SurveySendForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=1900, max_value=2200)
-    contacts = forms.ModelMultipleChoiceField(
+    contacts: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("contacts"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]

@@ -115,7 +115,7 @@ class MonitoringRecord(TimeStampedModel):
                     % {"start": date_format(agreement.start_date), "end": date_format(last_valid_day(agreement))}
                 }
             )
-        if self.activity_id is not None and self.activity.agreement_id != self.agreement_id:
+        if self.activity is not None and self.activity.agreement_id != self.agreement_id:
             raise ValidationError({"activity": _("The activity is not under this agreement.")})
 
 

@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from simkerma.activities.models import Activity
-from simkerma.agreements.models import Agreement
+from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.evaluations.models import Evaluation, SurveyInvitation
 from simkerma.evaluations.permissions import can_view_evaluations
 
@@ -119,13 +119,13 @@ def aspect_judgements(year: int) -> dict[int, Judgement]:
     return result
 
 
-def due_agreements(year: int) -> QuerySet[Agreement]:
+def due_agreements(year: int) -> AgreementQuerySet:
     carried_out = Activity.objects.carried_out_in(year).filter(agreement_id=OuterRef("pk"))
     evaluated = Evaluation.objects.filter(agreement_id=OuterRef("pk"), year=year)
-    return Agreement.objects.filter(Exists(carried_out)).filter(~Exists(evaluated))
+    return cast(AgreementQuerySet, Agreement.objects.filter(Exists(carried_out)).filter(~Exists(evaluated)))
 
 
-def evaluations_due(year: int, *, user: Any) -> QuerySet[Agreement]:
+def evaluations_due(year: int, *, user: Any) -> AgreementQuerySet:
     """Agreements with an activity carried out in the year (docs/kpis.md "Counted") and no evaluation yet.
 
     The team sees all of them; a coordinator or P3M those naming their unit; pimpinan and auditors
@@ -170,7 +170,7 @@ def evaluation_list(*, user: Any, filters: EvaluationFilters) -> QuerySet[Evalua
     if filters.year is not None:
         evaluations = evaluations.filter(year=filters.year)
     if user.is_unit_scoped:
-        evaluations = evaluations.filter(agreement__in=Agreement.objects.for_unit(user.unit_id))
+        evaluations = evaluations.filter(agreement__in=AgreementQuerySet(Agreement).for_unit(user.unit_id))
     return evaluations.order_by("-year", "agreement__number", "pk")
 
 

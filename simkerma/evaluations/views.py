@@ -250,5 +250,6 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "evaluations/survey_thanks.html", {"invitation": invitation})
     response = render(request, "evaluations/survey_answer.html", {"form": form, "invitation": invitation})
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link never leaves the site in a Referer; same-origin still lets the form post (CSRF origin check).
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -108,15 +108,14 @@ def test_it_refuses_a_signed_link_with_the_wrong_nonce(sent):
 
 def test_it_refuses_an_expired_link(sent):
     token = _token(Notice.objects.filter(kind="survey").first())
-    with time_machine.travel(NOW + dt.timedelta(days=30), tick=False):
-        with pytest.raises(LinkProblem) as refused:
-            survey_answer(token=token, data=ANSWER)
+    with time_machine.travel(NOW + dt.timedelta(days=30), tick=False), pytest.raises(LinkProblem) as refused:
+        survey_answer(token=token, data=ANSWER)
     assert (refused.value.kind, refused.value.status) == ("expired", 410)
     assert SurveyInvitation.objects.answered().count() == 0
 
 
 def test_it_refuses_a_link_to_an_invitation_that_is_gone(sent):
-    _, invitations = sent
+    _, _invitations = sent
     with pytest.raises(LinkProblem) as refused:
         invitation_for(dumps({"i": 999999, "n": "x"}, salt=SALT, compress=False))
     assert refused.value.status == 404
@@ -134,7 +133,7 @@ def test_it_refuses_an_incomplete_answer_and_records_nothing(sent):
 
 
 def test_it_reminds_an_unanswered_survey_once_with_a_fresh_link(sent):
-    agreement, invitations = sent
+    _agreement, invitations = sent
     first_tokens = [_token(n) for n in Notice.objects.filter(kind="survey").order_by("pk")]
     survey_answer(token=first_tokens[1], data=ANSWER)
     plan_survey_reminders(NOW + dt.timedelta(days=6))

@@ -1,0 +1,208 @@
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from simkerma.activities.models import ActivityStatus
+from simkerma.activities.tests.factories import ActivityFactory
+from simkerma.agreements.tests.factories import AgreementFactory
+from simkerma.core.models import Notice
+from simkerma.evaluations.planner import plan_evaluation_reminders
+from simkerma.evaluations.tests.factories import (
+    EvaluationFactory,
+    MonitoringRecordFactory,
+    SurveyInvitationFactory,
+    answered,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _evaluated(n, year=2025):
+    for i in range(n):
+        agreement = AgreementFactory(number=f"EV-{i + 1:03d}")
+        ActivityFactory(agreement=agreement, status=ActivityStatus.TERLAKSANA, start_date=dt.date(year, 3, 1))
+        EvaluationFactory(agreement=agreement, year=year, notes=f"Catatan {i}")
+        ActivityFactory(
+            agreement=AgreementFactory(), status=ActivityStatus.TERLAKSANA, start_date=dt.date(year, 3, 1)
+        )  # due
+
+
+def _index_queries(client, user, n, django_assert_num_queries):
+    _evaluated(n)
+    client.force_login(user)
+    url = reverse("evaluations:index") + "?year=2025"
+    client.get(url)  # warm the session and the cache
+    with django_assert_num_queries(QUERIES["index"]) as captured:
+        page = client.get(url)
+    assert page.status_code == 200
+    return page, captured
+
+
+QUERIES = {"index": 6, "agreement": 11}
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_it_lists_the_years_evaluations_and_those_still_due_in_the_same_queries(
+    client, staff, n, django_assert_num_queries
+):
+    page, _ = _index_queries(client, staff, n, django_assert_num_queries)
+    content = page.content.decode()
+    assert content.count("Catatan") == 0  # notes are on the detail page
+    assert content.count('href="/evaluasi/dokumen/') == n  # the agreements still due
+    assert content.count("EV-") == n  # the evaluated ones
+
+
+def test_it_refuses_the_outsider(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("evaluations:index")).status_code == 403
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_it_shows_the_response_rate_on_the_agreements_page_in_the_same_queries(
+    client, staff, n, django_assert_num_queries
+):
+    agreement = AgreementFactory()
+    EvaluationFactory(agreement=agreement, year=2025)
+    for i in range(n):
+        MonitoringRecordFactory(agreement=agreement, year=2025, quarter=1 + i % 4)
+        answered(agreement, 2025, 3)
+        SurveyInvitationFactory(agreement=agreement, year=2025)
+    SurveyInvitationFactory(agreement=agreement, year=2025)
+    client.force_login(staff)
+    url = reverse("evaluations:agreement", args=[agreement.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES["agreement"]):
+        page = client.get(url)
+    content = page.content.decode()
+    rate = f"{n * 100 / (2 * n + 1):.2f}".replace(".", ",")  # shown as the Indonesian locale writes it
+    assert f"2025: {n} dari {2 * n + 1} menjawab ({rate}%)" in content
+
+
+def test_it_creates_an_evaluation_through_the_form(client, kapokja):
+    agreement = AgreementFactory()
+    client.force_login(kapokja)
+    url = reverse("evaluations:create", args=[agreement.pk]) + "?year=2025"
+    page = client.post(
+        url,
+        {
+            "benefit": "true",
+            "performance": "false",
+            "satisfaction": "true",
+            "kepuasan": "",
+            "keberlanjutan": "",
+            "effectiveness": "4",
+            "recommendation": "perpanjang",
+            "benefit_reason": "Dipakai",
+        },
+    )
+    assert page.status_code == 302
+    evaluation = agreement.evaluations.get()
+    assert (evaluation.year, evaluation.benefit, evaluation.performance, evaluation.kepuasan) == (
+        2025,
+        True,
+        False,
+        None,
+    )
+    assert (evaluation.recommendation, evaluation.reviewer) == ("perpanjang", kapokja)
+
+
+def test_it_shows_the_period_refusal_on_the_monitoring_form(client, staff):
+    agreement = AgreementFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    client.force_login(staff)
+    page = client.post(
+        reverse("evaluations:monitoring_create", args=[agreement.pk]),
+        {"year": "2026", "quarter": "1", "activity_title": "x", "status": "terlaksana", "monitored_on": "2026-03-01"},
+    )
+    assert page.status_code == 200
+    assert "di luar masa berlaku" in page.content.decode()
+    assert agreement.monitoring_records.count() == 0
+
+
+def test_it_prints_the_form_as_a_pdf(client, pimpinan):
+    agreement = AgreementFactory(number="007/MOU.PL29/I/2025", title="Kerja sama magang")
+    evaluation = EvaluationFactory(
+        agreement=agreement,
+        year=2025,
+        benefit=True,
+        performance=False,
+        kepuasan=3,
+        effectiveness=4,
+        notes="Lanjutkan magang",
+    )
+    MonitoringRecordFactory(
+        agreement=agreement, year=2025, quarter=2, activity_title="Magang semester genap", pic="Pak Budi"
+    )
+    client.force_login(pimpinan)
+    response = client.get(reverse("evaluations:pdf", args=[evaluation.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    for expected in (
+        "BO.28.1.2",
+        "007/MOU.PL29/I/2025",
+        "Kerja sama magang",
+        "Magang semester genap",
+        "Pak Budi",
+        "2025 Q2",
+        "Lanjutkan magang",
+        "a. Manfaat ya",
+        "b. Kinerja tidak",
+    ):
+        assert expected in text, expected
+
+
+def test_it_exports_the_years_evaluations_as_xlsx_formula_safe(client, staff):
+    agreement = AgreementFactory(number="001/MOU.PL29/I/2025")
+    EvaluationFactory(
+        agreement=agreement,
+        year=2025,
+        benefit=True,
+        performance=None,
+        kepuasan=4,
+        keberlanjutan=False,
+        notes='=HYPERLINK("x")',
+        effectiveness=2,
+        recommendation="revisi",
+        reviewer=staff,
+    )
+    EvaluationFactory(year=2024, agreement=AgreementFactory(start_date=dt.date(2024, 1, 1)))
+    client.force_login(staff)
+    response = client.get(reverse("evaluations:export") + "?year=2025")
+    sheet = load_workbook(io.BytesIO(response.content))["Evaluasi"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("dokumen_nomor", "tahun", "manfaat", "kinerja", "kepuasan", "keberlanjutan", "catatan")
+    assert len(rows) == 2
+    assert rows[1][:7] == ("001/MOU.PL29/I/2025", 2025, "ya", None, 4, "tidak", '=HYPERLINK("x")')
+    assert rows[1][11:14] == (2, "revisi", staff.display_name)
+    assert sheet.cell(row=2, column=7).data_type == "s"
+
+
+def test_it_reminds_the_team_once_per_agreement_and_year(staff, kapokja, coordinator):
+    due = ActivityFactory(status=ActivityStatus.TERLAKSANA, start_date=dt.date(2025, 3, 1)).agreement
+    done = ActivityFactory(status=ActivityStatus.TERLAKSANA, start_date=dt.date(2025, 3, 1)).agreement
+    EvaluationFactory(agreement=done, year=2025)
+    now = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False):
+        plan_evaluation_reminders(now)
+        plan_evaluation_reminders(now + dt.timedelta(minutes=1))
+    notices = Notice.objects.filter(kind="evaluation_due")
+    assert sorted(n.key for n in notices) == sorted(
+        f"evaluation-due:2025:{due.pk}:{user.pk}" for user in (staff, kapokja)
+    )
+    assert {n.recipient for n in notices} == {staff, kapokja}
+
+
+def test_it_shows_the_due_panel_on_the_teams_home_page(client, staff, coordinator):
+    agreement = ActivityFactory(status=ActivityStatus.TERLAKSANA, start_date=dt.date(2025, 3, 1)).agreement
+    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(staff)
+        page = client.get(reverse("home")).content.decode()
+        assert "evaluations-due-panel" in page
+        assert agreement.number in page
+        client.force_login(coordinator)
+        assert "evaluations-due-panel" not in client.get(reverse("home")).content.decode()
