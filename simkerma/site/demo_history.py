@@ -282,9 +282,11 @@ class DemoHistory:
             created_by=self.users["staf"],
         )
         if prodi:
-            # It names its jurusan too, so it counts for that jurusan alone, not for every unit of
-            # the agreement.
-            activity.units.set({p.unit for p in prodi})
+            # It counts for its prodi's jurusan alone, not for every unit of the agreement: where the
+            # agreement names other units, the activity names its jurusan.
+            jurusan = {p.unit_id for p in prodi}
+            if self.agreement_units[agreement.pk] - {p.unit.code for p in prodi}:
+                activity.units.set(jurusan)
             activity.prodi.set(prodi)
         return activity
 
