@@ -19,7 +19,7 @@ def test_it_keeps_registry_entries_in_order_and_replaces_a_name_registered_again
 
 
 def test_every_domain_app_registers_its_home_panel():
-    assert [panel.name for panel in home_panels()] == ["activities", "servicedesk", "agreements"]
+    assert [panel.name for panel in home_panels()] == ["activities", "servicedesk", "agreements", "evaluations"]
 
 
 @pytest.fixture
