@@ -7,10 +7,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from simkerma.accounts.models import Role
 from simkerma.accounts.permissions import can_read
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.models import Notice
 from simkerma.core.panels import home_panels
+
+
+# Besides the team, the ones who read the KPIs first: leadership and the auditors.
+DASHBOARD_ROLES = frozenset({Role.PIMPINAN, Role.AUDITOR})
 
 
 @login_required
@@ -23,7 +28,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         values = panel.func(request.user)
         if values is not None:
             panels.append((panel, values))
-    return render(request, "site/home.html", {"panels": panels})
+    context = {"panels": panels, "dashboard_first": request.user.is_team or request.user.role in DASHBOARD_ROLES}
+    return render(request, "site/home.html", context)
 
 
 @login_required
