@@ -13,7 +13,6 @@ from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.models import Notice
 from simkerma.core.panels import home_panels
 
-
 # Besides the team, the ones who read the KPIs first: leadership and the auditors.
 DASHBOARD_ROLES = frozenset({Role.PIMPINAN, Role.AUDITOR})
 
