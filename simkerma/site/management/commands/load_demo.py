@@ -6,7 +6,10 @@ from simkerma.site.demo import DEMO_PASSWORD, demo_is_needed, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo institution (Polibatam), demo partners, agreements and one login per role."
+    help = (
+        "Load the demo institution (Polibatam), demo partners, agreements, one login per role and three "
+        "years of history (activities, service requests, evaluations, surveys)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing unless the database is empty.")
