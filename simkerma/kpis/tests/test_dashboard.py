@@ -242,3 +242,28 @@ def test_it_takes_the_same_queries_on_the_drill_down_pages(
 COVERAGE_QUERIES = 4 + 1
 ASPECT_QUERIES = 4 + 3
 CELL_QUERIES = 4 + 3  # the unit, the count, the page
+
+
+@pytest.mark.django_db
+def test_it_shows_the_figures_of_the_kpi_report(client_for, pimpinan, world):
+    from simkerma.kpis.engine import kpi_report
+
+    ServiceRequestFactory(received_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=WIB))  # breached: never answered
+    answered = ServiceRequestFactory(received_at=dt.datetime(2026, 5, 4, 9, 0, tzinfo=WIB))
+    answered.responded_at = dt.datetime(2026, 5, 4, 9, 10, tzinfo=WIB)
+    answered.save()
+    response = client_for(pimpinan).get(reverse("kpis:dashboard"), {"year": 2026})
+    report = kpi_report(2026)
+    shown = {letter: counts for letter, _clock, counts in response.context["service"]["totals"]}
+    assert {key: shown["b"][key] for key in ("met", "breached", "pending")} == {"met": 1, "breached": 1, "pending": 0}
+    for letter, key in (("a", "draft_1d"), ("b", "response_15m"), ("c", "followup_1d")):
+        expected = report["service_times"][key]
+        assert {k: shown[letter][k] for k in ("met", "breached", "pending")} == {
+            k: expected[k] for k in ("met", "breached", "pending")
+        }
+        assert (None if shown[letter]["percent"] is None else float(shown[letter]["percent"])) == expected["percent"]
+    coverage = response.context["coverage"]
+    assert {k: coverage[k] for k in ("active", "covered", "percent", "target", "met")} == {
+        k: report["prodi_coverage"][k] for k in ("active", "covered", "percent", "target", "met")
+    }
+    assert response.context["aspects"] == report["aspects"]
