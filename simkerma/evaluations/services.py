@@ -175,12 +175,32 @@ def survey_answer(*, token: str, data: SurveyAnswerData, now: dt.datetime | None
     (links.LinkProblem)."""
     with transaction.atomic():
         invitation = invitation_for(token, lock=True)
-        apply_data(invitation, data)
-        invitation.answered_at = now or timezone.now()
-        invitation.nonce_hash = ""
-        invitation.full_clean()
-        invitation._change_reason = change_reason(SURVEY_ANSWERED)  # type: ignore[attr-defined]
-        invitation.save()
+        return _record_answer(invitation, data, now)
+
+
+def survey_record_answer(
+    *, invitation: SurveyInvitation, data: SurveyAnswerData, user: Any, now: dt.datetime | None = None
+) -> SurveyInvitation:
+    """Record an answer the partner gave another way (on paper, by telephone), entered by the team.
+
+    The invitation's link stops working. An invitation answered already is refused.
+    """
+    if not can_send_surveys(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.answered_at is not None:
+            raise ValidationError(_("This survey has been answered already."), code="answered")
+        return _record_answer(locked, data, now)
+
+
+def _record_answer(invitation: SurveyInvitation, data: SurveyAnswerData, now: dt.datetime | None) -> SurveyInvitation:
+    apply_data(invitation, data)
+    invitation.answered_at = now or timezone.now()
+    invitation.nonce_hash = ""
+    invitation.full_clean()
+    invitation._change_reason = change_reason(SURVEY_ANSWERED)  # type: ignore[attr-defined]
+    invitation.save()
     return invitation
 
 

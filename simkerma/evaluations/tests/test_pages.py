@@ -206,3 +206,25 @@ def test_it_shows_the_due_panel_on_the_teams_home_page(client, staff, coordinato
         assert agreement.number in page
         client.force_login(coordinator)
         assert "evaluations-due-panel" not in client.get(reverse("home")).content.decode()
+
+
+def test_it_lets_pimpinan_read_but_not_write(client, pimpinan):
+    evaluation = EvaluationFactory(notes="Dibaca saja")
+    client.force_login(pimpinan)
+    page = client.get(reverse("evaluations:detail", args=[evaluation.pk])).content.decode()
+    assert "Dibaca saja" in page
+    assert "edit-evaluation" not in page and "archive-evaluation" not in page
+    assert client.get(reverse("evaluations:edit", args=[evaluation.pk])).status_code == 403
+    assert client.get(reverse("evaluations:create", args=[evaluation.agreement_id])).status_code == 403
+    assert client.post(reverse("evaluations:archive", args=[evaluation.pk])).status_code == 403
+    evaluation.refresh_from_db()
+    assert evaluation.archived_at is None
+
+
+def test_it_shows_a_coordinator_only_their_units_evaluations(client, coordinator, jurusan_if):
+    mine = EvaluationFactory(agreement=AgreementFactory(number="IF-1", units=[jurusan_if]))
+    EvaluationFactory(agreement=AgreementFactory(number="LAIN-1"))
+    client.force_login(coordinator)
+    page = client.get(reverse("evaluations:index") + "?year=2025").content.decode()
+    assert "IF-1" in page and "LAIN-1" not in page
+    assert client.get(reverse("evaluations:edit", args=[mine.pk])).status_code == 200

@@ -183,3 +183,31 @@ def test_it_shows_the_expired_page(client, sent):
         page = client.get(reverse("evaluations:survey_answer", args=[token]))
     assert page.status_code == 410
     assert "kedaluwarsa" in page.content.decode()
+
+
+def test_it_slows_a_flood_of_requests_to_the_survey_page(client, sent, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SIMKERMA_PUBLIC_VIEW_LIMIT = 2
+    token = _token(Notice.objects.filter(kind="survey").first())
+    url = reverse("evaluations:survey_answer", args=[token])
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
+
+
+def test_it_lets_the_team_enter_an_answer_given_on_paper_once(sent, staff, coordinator):
+    from simkerma.evaluations.services import survey_record_answer
+
+    _, invitations = sent
+    token = _token(Notice.objects.filter(kind="survey").order_by("pk").first())
+    with pytest.raises(PermissionDenied):
+        survey_record_answer(invitation=invitations[0], data=ANSWER, user=coordinator)
+    survey_record_answer(invitation=invitations[0], data=ANSWER, user=staff)
+    invitations[0].refresh_from_db()
+    assert (invitations[0].satisfaction, invitations[0].comments) == (4, "Bagus")
+    with pytest.raises(ValidationError):
+        survey_record_answer(invitation=invitations[0], data=ANSWER, user=staff)
+    with pytest.raises(LinkProblem) as refused:
+        invitation_for(token)
+    assert refused.value.kind == "used"
