@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -48,9 +48,15 @@ def evaluation_save(*, data: EvaluationData, user: Any, evaluation: Evaluation |
     if instance.reviewer_id is None:
         instance.reviewer = user
     instance.full_clean()
-    with transaction.atomic():
-        instance._change_reason = change_reason(CREATED if is_new else EDITED)  # type: ignore[attr-defined]
-        instance.save()
+    try:
+        with transaction.atomic():
+            instance._change_reason = change_reason(CREATED if is_new else EDITED)  # type: ignore[attr-defined]
+            instance.save()
+    except IntegrityError:  # another evaluation for the year was saved a moment ago
+        instance.pk = None if is_new else instance.pk
+        raise ValidationError(
+            {"year": _("This agreement already has an evaluation for %(year)s.") % {"year": instance.year}}
+        ) from None
     return instance
 
 

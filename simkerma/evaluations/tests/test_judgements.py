@@ -1,11 +1,14 @@
 import datetime as dt
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simkerma.activities.models import ActivityStatus
 from simkerma.activities.tests.factories import ActivityFactory
 from simkerma.agreements.tests.factories import AgreementFactory
-from simkerma.evaluations.selectors import Judgement, aspect_judgements, evaluations_due
+from simkerma.evaluations.selectors import Judgement, SurveySummary, aspect_judgements, evaluations_due
 from simkerma.evaluations.tests.factories import EvaluationFactory, SurveyInvitationFactory, answered
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,12 @@ def test_it_lists_agreements_carried_out_and_not_evaluated(staff, coordinator, j
     with pytest.raises(Exception) as refused:
         evaluations_due(2025, user=outsider)
     assert type(refused.value).__name__ == "PermissionDenied"
+
+
+@given(st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=40), st.data())
+def test_it_rounds_any_mean_half_up_and_counts_a_strict_majority(answers, data):
+    yes = data.draw(st.integers(min_value=0, max_value=len(answers)))
+    summary = SurveySummary(sent=len(answers), answered=len(answers), satisfaction_sum=sum(answers), continue_yes=yes)
+    mean = Fraction(sum(answers), len(answers))
+    assert summary.kepuasan == int(mean + Fraction(1, 2))  # floor(mean + 1/2): half up for positive means
+    assert summary.keberlanjutan is (yes > len(answers) - yes)
