@@ -62,6 +62,8 @@ UNCOVERED = {
     1: ("EL03", "IF03", "IF06", "MB05", "TM02"),
     0: ("MB05", "TM02"),
 }
+# Carried out longer ago than this, an activity is reported; twice as long ago, archived too.
+REPORTED_AFTER_DAYS = 60
 # Activities each year that name no prodi and take their agreement's units (P3M's among them).
 UNIT_ACTIVITIES = (("utcm-riset", RES, 3), ("literasi-pkm", PKM, 2), ("pemkot", PKM, 1), ("desa", PKM, 1))
 # (years before this one, jurusan) -> fields it carries out nothing in that year.
@@ -280,6 +282,13 @@ class DemoHistory:
             status = self.rng.choice((ActivityStatus.RENCANA, ActivityStatus.DIKOORDINASIKAN, ActivityStatus.BATAL))
         self._create(agreement, day, field, prodi or [], status, year)
 
+    def _reported(self, day: dt.date) -> str:
+        """Older activities carried out have been reported and archived; the recent ones wait for their report."""
+        age = (self.today - day).days
+        if age > REPORTED_AFTER_DAYS * 2:
+            return ActivityStatus.DIARSIPKAN
+        return ActivityStatus.DILAPORKAN if age > REPORTED_AFTER_DAYS else ActivityStatus.TERLAKSANA
+
     def _create(
         self, agreement: Agreement, day: dt.date, field: str, prodi: Sequence[Prodi], status: str, year: int
     ) -> Activity:
@@ -287,6 +296,8 @@ class DemoHistory:
         kind, base = self.rng.choice(KINDS[field])
         topic = prodi[0].name if prodi else agreement.title
         carried_out = status == ActivityStatus.TERLAKSANA
+        if carried_out:
+            status = self._reported(day)
         activity = Activity.create_imported(
             status=status,
             agreement=agreement,
