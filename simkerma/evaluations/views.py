@@ -32,6 +32,7 @@ from simkerma.evaluations.selectors import (
     evaluation_list,
     evaluation_year,
     evaluations_due,
+    survey_summaries,
 )
 from simkerma.servicedesk.ratelimit import hit
 
@@ -105,9 +106,11 @@ def agreement_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require(can_view_evaluations)
 def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation_for_user(request, pk)
+    summary = survey_summaries(evaluation.year, [evaluation.agreement_id]).get(evaluation.agreement_id)
     context = {
         "evaluation": evaluation,
         "agreement": evaluation.agreement,
+        "survey": summary,
         "can_edit": can_write_evaluation(request.user, evaluation.agreement) and not evaluation.is_archived,
         "can_archive": can_archive_evaluation(request.user) and not evaluation.is_archived,
     }

@@ -228,3 +228,36 @@ def test_it_shows_a_coordinator_only_their_units_evaluations(client, coordinator
     page = client.get(reverse("evaluations:index") + "?year=2025").content.decode()
     assert "IF-1" in page and "LAIN-1" not in page
     assert client.get(reverse("evaluations:edit", args=[mine.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 9])
+def test_it_shows_what_the_survey_gives_on_the_evaluation_page_in_the_same_queries(
+    client, staff, n, django_assert_num_queries
+):
+    evaluation = EvaluationFactory(kepuasan=None, keberlanjutan=None)
+    for i in range(n):
+        answered(evaluation.agreement, 2025, 4 if n > 1 and i < 5 else 3, True)
+    client.force_login(staff)
+    url = reverse("evaluations:detail", args=[evaluation.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    mean = 3 if n == 1 else 4  # n=9: (5 * 4 + 4 * 3) / 9 = 3.56 → 4
+    assert f"rata-rata kepuasan {mean} · dihitung untuk aspek kepuasan" in " ".join(page.split())
+
+
+def test_it_sends_the_survey_from_its_page(client, staff):
+    from simkerma.partners.tests.factories import ContactFactory, PartnerFactory
+
+    partner = PartnerFactory()
+    agreement = AgreementFactory(partners=[partner])
+    contact = ContactFactory(partner=partner)
+    ContactFactory()  # another partner's contact: not offered
+    client.force_login(staff)
+    url = reverse("evaluations:survey_send", args=[agreement.pk])
+    form = client.get(url).content.decode()
+    assert form.count('name="contacts"') == 1
+    page = client.post(url, {"year": "2025", "contacts": [contact.pk]})
+    assert page.status_code == 302
+    assert list(agreement.survey_invitations.values_list("email", "year")) == [(contact.email, 2025)]
+    assert Notice.objects.filter(kind="survey", email=contact.email).count() == 1
