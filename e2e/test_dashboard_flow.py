@@ -30,6 +30,7 @@ from simkerma.partners.tests.factories import ContactFactory, PartnerFactory
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-42"
+A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
 
 
 def log_in(page: Page, username: str) -> None:
@@ -62,6 +63,14 @@ def test_the_coverage_figure_opens_the_uncovered_prodi_first(page: Page, transac
     _agreement, _partner, year = carried_out_this_year()
     log_in(page, "direktur")
     page.click("#home-dashboard a")
+    # Printed for the leadership meeting: no menu, and every chart within an A4 page's width.
+    page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.locator("#dashboard-year")).to_be_hidden()
+    for chart in page.locator("svg.chart").all():
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= A4_WIDTH_PX
+    page.emulate_media(media="screen")
     page.click("#coverage-figure")
     expect(page).to_have_url(re.compile(rf"/kpi/cakupan-prodi/\?year={year}$"))
     first = page.locator("#coverage-prodi tbody tr").first

@@ -21,6 +21,8 @@ RIGHT = 16
 TOP = 16
 BOTTOM = 36
 TICKS = (0, 25, 50, 75, 100)
+LEGEND_ROW = 14
+LEGEND_CHAR = 6.5  # a generous average width of an 11px character
 
 Number = float | int | Decimal | None
 
@@ -73,17 +75,27 @@ def _axes(labels: Sequence[str], top: float, step: float, *, unit: str) -> list[
     return parts
 
 
-def _svg(title: str, parts: list[str], legend: list[tuple[str, str]]) -> SafeString:
-    keys = []
-    x = LEFT
+def _legend(legend: list[tuple[str, str]]) -> tuple[list[str], int]:
+    """The keys under the plot, wrapped onto more rows when they do not fit; gives the extra height."""
+    keys: list[str] = []
+    x, row = LEFT, 0
     for label, css in legend:
-        keys.append(f'<rect class="{_attr(css)}" x="{x}" y="{HEIGHT - 12}" width="10" height="10"/>')
-        keys.append(f'<text class="chart-legend" x="{x + 14}" y="{HEIGHT - 3}">{escape(label)}</text>')
-        x += 24 + 7 * len(label)
+        width = 24 + LEGEND_CHAR * len(label)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, row = LEFT, row + 1
+        y = HEIGHT - 12 + LEGEND_ROW * row
+        keys.append(f'<rect class="{_attr(css)}" x="{x}" y="{y}" width="10" height="10"/>')
+        keys.append(f'<text class="chart-legend" x="{x + 14}" y="{y + 9}">{escape(label)}</text>')
+        x += width
+    return keys, LEGEND_ROW * row
+
+
+def _svg(title: str, parts: list[str], legend: list[tuple[str, str]]) -> SafeString:
+    keys, extra = _legend(legend)
     body = "".join(parts + keys)
     # Every label and link above is escaped.
     return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{_attr(title)}" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT + extra}" role="img" aria-label="{_attr(title)}" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from simkerma.kpis.charts import BOTTOM, HEIGHT, TOP, Series, bar_chart, line_chart
+from simkerma.kpis.charts import BOTTOM, HEIGHT, LEGEND_ROW, TOP, WIDTH, Series, bar_chart, line_chart
 
 
 def test_it_draws_one_bar_per_value_at_its_height_with_links_and_a_target_line():
@@ -44,3 +45,15 @@ def test_it_breaks_a_line_where_nothing_was_counted():
     svg = line_chart(title="t", labels=["1", "2", "3", "4"], series=[Series(label="a", values=[10, None, 20, 30])])
     assert svg.count("<polyline") == 2
     assert svg.count("<circle") == 3
+
+
+def test_it_wraps_a_long_legend_onto_more_rows_and_grows_to_hold_them():
+    short = line_chart(title="t", labels=["1"], series=[Series(label="a", values=[1])])
+    assert f'viewBox="0 0 {WIDTH} {HEIGHT}"' in short
+    long = [
+        Series(label=f"{letter}. " + "x" * 30, values=[1], css=f"chart-series-{i}") for i, letter in enumerate("abc")
+    ]
+    svg = line_chart(title="t", labels=["1"], series=long)
+    assert f'viewBox="0 0 {WIDTH} {HEIGHT + LEGEND_ROW}"' in svg
+    rows = {float(y) for y in re.findall(r'<rect class="chart-series-\d" x="[^"]+" y="([^"]+)"', svg)}
+    assert len(rows) == 2
