@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from simkerma.core.xlsx import append_row
-from simkerma.evaluations.models import Evaluation
+from simkerma.evaluations.models import Evaluation, MonitoringRecord, last_valid_day
 from simkerma.evaluations.selectors import survey_summaries
 
 
@@ -89,7 +89,48 @@ def evaluation_rows(evaluations: Iterable[Evaluation]) -> Iterator[list[Any]]:
         ]
 
 
-def evaluations_xlsx(evaluations: QuerySet[Evaluation]) -> bytes:
+# The office's earlier monitoring log, column for column (DOMAIN.md, "What the office already has").
+MONITORING_HEADERS = [
+    "nomor",
+    "mitra",
+    "mulai",
+    "berakhir",
+    "unit",
+    "ruang_lingkup",
+    "tingkat",
+    "periode",
+    "judul_kegiatan",
+    "manfaat",
+    "bukti",
+    "status",
+    "pic",
+    "tanggal_monitoring",
+]
+
+
+def monitoring_rows(records: Iterable[MonitoringRecord]) -> Iterator[list[Any]]:
+    for m in records:
+        a = m.agreement
+        yield [
+            a.number,
+            "; ".join(p.name for p in a.partners.all()),
+            a.start_date,
+            last_valid_day(a),
+            "; ".join(u.code for u in a.units.all()),
+            "; ".join(a.scope_items),
+            a.level,
+            m.period_label,
+            m.activity_title,
+            m.benefit,
+            m.evidence,
+            m.status,
+            m.pic,
+            m.monitored_on,
+        ]
+
+
+def evaluations_xlsx(evaluations: QuerySet[Evaluation], monitoring: QuerySet[MonitoringRecord] | None = None) -> bytes:
+    """The Evaluasi sheet (the workbook's columns first) and, when given, the Monitoring sheet."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -97,6 +138,12 @@ def evaluations_xlsx(evaluations: QuerySet[Evaluation]) -> bytes:
     append_row(sheet, HEADERS)
     for row in evaluation_rows(evaluations.select_related("agreement", "reviewer")):
         append_row(sheet, row)
+    if monitoring is not None:
+        log = workbook.create_sheet("Monitoring")
+        append_row(log, MONITORING_HEADERS)
+        records = monitoring.select_related("agreement").prefetch_related("agreement__partners", "agreement__units")
+        for row in monitoring_rows(records):
+            append_row(log, row)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

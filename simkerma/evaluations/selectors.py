@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement, AgreementQuerySet
-from simkerma.evaluations.models import Evaluation, SurveyInvitation
+from simkerma.evaluations.models import Evaluation, MonitoringRecord, SurveyInvitation
 from simkerma.evaluations.permissions import can_view_evaluations
 
 
@@ -172,6 +172,18 @@ def evaluation_list(*, user: Any, filters: EvaluationFilters) -> QuerySet[Evalua
     if user.is_unit_scoped:
         evaluations = evaluations.filter(agreement__in=AgreementQuerySet(Agreement).for_unit(user.unit_id))
     return evaluations.order_by("-year", "agreement__number", "pk")
+
+
+def monitoring_list(*, user: Any, filters: EvaluationFilters) -> QuerySet[MonitoringRecord]:
+    """The monitoring records the user may read (coordinators: those of agreements naming their unit)."""
+    if not can_view_evaluations(user):
+        raise PermissionDenied
+    records = MonitoringRecord.objects.all()
+    if filters.year is not None:
+        records = records.filter(year=filters.year)
+    if user.is_unit_scoped:
+        records = records.filter(agreement__in=AgreementQuerySet(Agreement).for_unit(user.unit_id))
+    return records.order_by("agreement__number", "year", "quarter", "pk")
 
 
 def agreement_evaluation_page(agreement: Agreement) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from simkerma.evaluations.selectors import (
     evaluation_list,
     evaluation_year,
     evaluations_due,
+    monitoring_list,
     survey_summaries,
 )
 from simkerma.servicedesk.ratelimit import hit
@@ -84,7 +85,10 @@ def evaluation_index(request: AuthedHttpRequest) -> HttpResponse:
 @require(can_view_evaluations)
 def evaluations_export(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request, evaluation_year())
-    content = evaluations_xlsx(evaluation_list(user=request.user, filters=EvaluationFilters(year=year)))
+    filters = EvaluationFilters(year=year)
+    content = evaluations_xlsx(
+        evaluation_list(user=request.user, filters=filters), monitoring_list(user=request.user, filters=filters)
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{xlsx_filename(year)}"'
     return response

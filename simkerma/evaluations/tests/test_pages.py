@@ -261,3 +261,62 @@ def test_it_sends_the_survey_from_its_page(client, staff):
     assert page.status_code == 302
     assert list(agreement.survey_invitations.values_list("email", "year")) == [(contact.email, 2025)]
     assert Notice.objects.filter(kind="survey", email=contact.email).count() == 1
+
+
+def test_it_exports_the_monitoring_log_with_the_offices_columns(client, staff, jurusan_if):
+    from simkerma.partners.tests.factories import PartnerFactory
+
+    agreement = AgreementFactory(
+        number="002/MOA.PL29/I/2025",
+        partners=[PartnerFactory(name="PT Satu")],
+        units=[jurusan_if],
+        scope="Magang\n+Rekrutmen",
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2027, 12, 31),
+    )
+    MonitoringRecordFactory(
+        agreement=agreement,
+        year=2025,
+        quarter=3,
+        activity_title="Magang",
+        benefit="@SUM(A1)",
+        evidence="Foto",
+        pic="Bu Ani",
+        monitored_on=dt.date(2025, 9, 30),
+    )
+    MonitoringRecordFactory(agreement=agreement, year=2026, quarter=1)
+    client.force_login(staff)
+    response = client.get(reverse("evaluations:export") + "?year=2025")
+    sheet = load_workbook(io.BytesIO(response.content))["Monitoring"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "nomor",
+        "mitra",
+        "mulai",
+        "berakhir",
+        "unit",
+        "ruang_lingkup",
+        "tingkat",
+        "periode",
+        "judul_kegiatan",
+        "manfaat",
+        "bukti",
+        "status",
+        "pic",
+        "tanggal_monitoring",
+    )
+    assert len(rows) == 2
+    assert rows[1][:2] == ("002/MOA.PL29/I/2025", "PT Satu")
+    assert rows[1][2].date() == dt.date(2025, 1, 1) and rows[1][3].date() == dt.date(2027, 12, 31)
+    assert rows[1][4:13] == (
+        "IF",
+        "Magang; +Rekrutmen",
+        "nasional",
+        "2025 Q3",
+        "Magang",
+        "@SUM(A1)",
+        "Foto",
+        "terlaksana",
+        "Bu Ani",
+    )
+    assert sheet.cell(row=2, column=10).data_type == "s"
