@@ -17,6 +17,7 @@ from simkerma.activities.models import (
     Activity,
     ActivityQuerySet,
     ActivityStatus,
+    ActivityUnitScope,
     CoordinationRecord,
     FollowUpTask,
 )
@@ -67,6 +68,26 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> ActivityQuerySet:
     if filters.year:
         qs = qs.in_year(filters.year)
     return qs.order_by("-start_date", "-pk")
+
+
+def activity_list_count(*, user: Any, filters: ActivityFilters) -> int:
+    """How many activities `activity_list` gives. Filtered by unit, and by nothing the scope table
+    does not hold (words, kind), the unit's scope rows are counted in an index, without reading
+    the activities."""
+    if filters.unit is None or filters.q or filters.kind:
+        return activity_list(user=user, filters=filters).count()
+    if not can_read(user):
+        raise PermissionDenied
+    rows = ActivityUnitScope.objects.filter(unit=filters.unit)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.field:
+        rows = rows.filter(field=filters.field)
+    if filters.agreement is not None:
+        rows = rows.filter(agreement=filters.agreement)
+    if filters.year:
+        rows = rows.filter(start_date__gte=dt.date(filters.year, 1, 1), start_date__lte=dt.date(filters.year, 12, 31))
+    return rows.count()
 
 
 @dataclass
@@ -126,9 +147,9 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
         plans = Activity.objects.filter(status=S.RENCANA).select_related("agreement").order_by("start_date", "pk")
         waiting.to_coordinate = _take(plans)
     if user.is_team or user.is_unit_scoped:
-        done: ActivityQuerySet = Activity.objects.filter(status=S.TERLAKSANA).filter(without_report())
-        if unit_id is not None:
-            done = done.for_unit(unit_id)
+        done: ActivityQuerySet = Activity.objects.filter(without_report())
+        # For a unit, its scope rows carried out give the few candidates (the status is on them).
+        done = done.filter(status=S.TERLAKSANA) if unit_id is None else done.for_unit(unit_id, status=S.TERLAKSANA)
         waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
     if user.is_team:
         for entry in _reports_to_archive.entries():

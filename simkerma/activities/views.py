@@ -68,11 +68,24 @@ def get_activity_for_user(request: HttpRequest, pk: int, *, write: bool = False)
     return activity
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, for a list whose count has a cheaper query than its rows."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
 @require(can_read)
 def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
+    filters = form.to_filters()
     activities = (
-        selectors.activity_list(user=request.user, filters=form.to_filters())
+        selectors.activity_list(user=request.user, filters=filters)
         .select_related("agreement")
         .only(
             "pk",
@@ -91,7 +104,8 @@ def activity_list(request: AuthedHttpRequest) -> HttpResponse:
             UNIT_CODES, PRODI_CODES, Prefetch("agreement__units", queryset=Unit.objects.only("pk", "code"))
         )
     )
-    page = Paginator(activities, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    count = selectors.activity_list_count(user=request.user, filters=filters)
+    page = CountedPaginator(activities, settings.SIMKERMA_PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     agreement = form.cleaned_data.get("agreement") if form.is_valid() else None
     context = {"form": form, "page_obj": page, "agreement": agreement, "can_plan": can_plan(request.user)}
     template = "activities/_list_results.html" if request.htmx else "activities/activity_list.html"

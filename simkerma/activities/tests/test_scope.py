@@ -226,3 +226,34 @@ def test_carried_out_in_a_year_for_a_unit_reads_the_table(org):
     assert Activity.objects.carried_out_in(2026, unit=org["if"]).count() == 0
     assert Activity.objects.carried_out_in(2025, unit=org["mb"]).count() == 1
     assert Activity.objects.carried_out_in(2025).count() == 2
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "terlaksana"},
+        {"field": "penelitian"},
+        {"year": 2025},
+        {"status": "rencana", "field": "pendidikan", "year": 2026},
+        {"kind": "rapat"},
+        {"q": "Kuliah"},
+    ],
+)
+def test_the_list_count_for_a_unit_equals_the_lists_length(org, staff, filters):
+    from simkerma.activities.selectors import ActivityFilters, activity_list, activity_list_count
+
+    agreement = AgreementFactory(start_date=D(2025, 1, 1), end_date=D(2027, 12, 31))
+    agreement.prodi.set([org["prodi_if"]])
+    ActivityFactory(agreement=agreement, start_date=D(2025, 6, 1), status=S.TERLAKSANA)
+    ActivityFactory(agreement=agreement, start_date=D(2026, 6, 1), field="penelitian")
+    ActivityFactory(agreement=agreement, kind="rapat", units=[org["if"]], prodi=[org["prodi_if"]])
+    ActivityFactory(agreement=agreement, prodi=[org["prodi_mb"]])
+    ActivityFactory(agreement=AgreementFactory(), units=[org["mb"]])
+    for unit in (org["if"], org["mb"], org["p3m"]):
+        given = ActivityFilters(unit=unit, **filters)
+        assert activity_list_count(user=staff, filters=given) == len(activity_list(user=staff, filters=given))
+    given = ActivityFilters(unit=org["if"], **filters)
+    expected = {(): 3, ("status",): 1, ("field",): 1, ("year",): 1, ("field", "status", "year"): 1}
+    expected |= {("kind",): 1, ("q",): 3}
+    assert activity_list_count(user=staff, filters=given) == expected[tuple(sorted(filters))]
