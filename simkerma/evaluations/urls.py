@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.evaluation_pdf_view, name="pdf"),
     path("<int:pk>/arsipkan/", views.evaluation_archive, name="archive"),
     path("<int:pk>/riwayat/", views.evaluation_history, name="history"),
+    path("monitoring/<int:pk>/ubah/", views.monitoring_edit, name="monitoring_edit"),
     path("survei/<str:token>/", views.survey_answer, name="survey_answer"),
 ]

@@ -19,7 +19,7 @@ from simkerma.evaluations import services
 from simkerma.evaluations.exports import evaluation_pdf, evaluations_xlsx, xlsx_filename
 from simkerma.evaluations.forms import EvaluationForm, MonitoringRecordForm, SurveyAnswerForm, SurveySendForm
 from simkerma.evaluations.links import LinkProblem, invitation_for
-from simkerma.evaluations.models import Evaluation
+from simkerma.evaluations.models import Evaluation, MonitoringRecord
 from simkerma.evaluations.permissions import (
     can_archive_evaluation,
     can_send_surveys,
@@ -189,11 +189,20 @@ def evaluation_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require(can_view_evaluations)
 def monitoring_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
-    form = MonitoringRecordForm(request.POST or None, agreement=agreement)
+    return _monitoring_form(request, get_agreement_for_user(request, pk, write=True), None)
+
+
+@require(can_view_evaluations)
+def monitoring_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(MonitoringRecord.objects.select_related("agreement"), pk=pk)
+    return _monitoring_form(request, get_agreement_for_user(request, record.agreement_id, write=True), record)
+
+
+def _monitoring_form(request: AuthedHttpRequest, agreement: Agreement, record: MonitoringRecord | None) -> HttpResponse:
+    form = MonitoringRecordForm(request.POST or None, instance=record, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.monitoring_record_save(data=form.to_data(), user=request.user)
+            services.monitoring_record_save(data=form.to_data(), user=request.user, record=record)
         except ValidationError as error:
             _add_errors(form, error)
         else:

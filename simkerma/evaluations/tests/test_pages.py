@@ -320,3 +320,23 @@ def test_it_exports_the_monitoring_log_with_the_offices_columns(client, staff, j
         "Bu Ani",
     )
     assert sheet.cell(row=2, column=10).data_type == "s"
+
+
+def test_it_changes_a_monitoring_record_and_refuses_the_wrong_coordinator(client, staff, other_coordinator):
+    record = MonitoringRecordFactory(year=2025, quarter=1, pic="Lama")
+    client.force_login(other_coordinator)
+    url = reverse("evaluations:monitoring_edit", args=[record.pk])
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    values = {
+        "year": "2025",
+        "quarter": "2",
+        "activity_title": "Kuliah tamu",
+        "status": "terlaksana",
+        "monitored_on": "2025-06-30",
+        "pic": "Baru",
+    }
+    assert client.post(url, values).status_code == 302
+    record.refresh_from_db()
+    assert (record.quarter, record.pic) == (2, "Baru")
+    assert record.history.count() == 2
