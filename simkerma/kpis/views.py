@@ -168,4 +168,6 @@ def prodi_activities(request: HttpRequest, prodi: int) -> HttpResponse:
 def aspects(request: HttpRequest) -> HttpResponse:
     """The agreements counted for the three aspects in the year, each with what it met."""
     year = year_param(request.GET.get("year"))
-    return render(request, "kpis/aspects.html", {"year": year, "rows": selectors.aspect_rows(year, user=request.user)})
+    rows = selectors.aspect_rows(year, user=request.user)
+    page = Paginator(rows, settings.SIMKERMA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "kpis/aspects.html", {"year": year, "page_obj": page})

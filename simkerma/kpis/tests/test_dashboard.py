@@ -267,3 +267,15 @@ def test_it_shows_the_figures_of_the_kpi_report(client_for, pimpinan, world):
         k: report["prodi_coverage"][k] for k in ("active", "covered", "percent", "target", "met")
     }
     assert response.context["aspects"] == report["aspects"]
+
+
+@pytest.mark.django_db
+def test_it_pages_the_counted_agreements_the_not_evaluated_first(client_for, pimpinan, world, settings):
+    settings.SIMKERMA_PAGE_SIZE = 2
+    _grow(3, world)  # three more counted agreements, each evaluated
+    client = client_for(pimpinan)
+    first = re.findall(r'<tr data-agreement="([^"]+)"', get(client, "kpis:aspects", year=2026))
+    second = re.findall(r'<tr data-agreement="([^"]+)"', get(client, "kpis:aspects", year=2026, page=2))
+    assert len(first) == 2 and len(second) == 2
+    assert first[0] == "001/MOU.PL29/I/2025"  # the one not evaluated
+    assert not set(first) & set(second)
