@@ -78,14 +78,15 @@ def _axes(labels: Sequence[str], top: float, step: float, *, unit: str) -> list[
 def _legend(legend: list[tuple[str, str]]) -> tuple[list[str], int]:
     """The keys under the plot, wrapped onto more rows when they do not fit; gives the extra height."""
     keys: list[str] = []
-    x, row = LEFT, 0
+    x: float = LEFT
+    row = 0
     for label, css in legend:
         width = 24 + LEGEND_CHAR * len(label)
         if x > LEFT and x + width > WIDTH - RIGHT:
             x, row = LEFT, row + 1
         y = HEIGHT - 12 + LEGEND_ROW * row
-        keys.append(f'<rect class="{_attr(css)}" x="{x}" y="{y}" width="10" height="10"/>')
-        keys.append(f'<text class="chart-legend" x="{x + 14}" y="{y + 9}">{escape(label)}</text>')
+        keys.append(f'<rect class="{_attr(css)}" x="{_fmt(x)}" y="{y}" width="10" height="10"/>')
+        keys.append(f'<text class="chart-legend" x="{_fmt(x + 14)}" y="{y + 9}">{escape(label)}</text>')
         x += width
     return keys, LEGEND_ROW * row
 
