@@ -83,7 +83,12 @@ def public_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "year": year,
-        "report": engine.kpi_report(year),
+        # The figures of `kpi --year` shown here; the unit matrix is not.
+        "report": {
+            "prodi_coverage": engine.prodi_coverage(year),
+            "aspects": engine.aspects(year),
+            "service_times": engine.service_times(year),
+        },
         "agreements": Paginator(public_agreements(query), size).get_page(request.GET.get("page")),
         "partners": Paginator(public_partners(query), size).get_page(request.GET.get("mitra")),
     }
