@@ -128,7 +128,8 @@ def test_it_limits_how_often_one_address_may_open_it(client, settings, shown):
     assert response["Retry-After"] == str(settings.SIMKERMA_PUBLIC_VIEW_WINDOW)
 
 
-# Coverage (1), aspects (3) and service times (1), the agreements (count, page, partners), the partners (count, page), the demo banner.
+# Coverage (1), aspects (3) and service times (1); the agreements (count, page, partners),
+# the partners (count, page); the demo banner.
 PUBLIC_QUERIES = 11
 
 
