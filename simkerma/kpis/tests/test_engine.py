@@ -187,8 +187,8 @@ def test_the_engine_pins_its_queries_with_few_rows_and_many(world, django_assert
     assert many["service_times"]["response_15m"]["breached"] == 31
 
 
-def test_the_trend_gives_each_year_in_six_queries(world, django_assert_num_queries):
-    with django_assert_num_queries(6):
+def test_the_trend_gives_each_year_in_five_queries(world, django_assert_num_queries):
+    with django_assert_num_queries(5):
         rows = engine.trend([2026, 2024, 2025], now=data.NOW)
     assert rows == [
         {
@@ -228,3 +228,14 @@ def test_the_trend_agrees_with_the_report_of_each_year(world):
 
 def test_the_trend_of_no_years_is_empty():
     assert engine.trend([]) == []
+
+
+def test_the_coverage_trend_is_the_trends_coverage_in_one_query(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = engine.coverage_trend([2026, 2025, 2024, 1995])
+    assert rows == [
+        {"year": year, "prodi_coverage": row["prodi_coverage"]}
+        for year, row in ((row["year"], row) for row in engine.trend([1995, 2024, 2025, 2026], now=data.NOW))
+    ]
+    assert [row["prodi_coverage"]["percent"] for row in rows] == [0.0, 0.0, 75.0, 25.0]
+    assert engine.coverage_trend([]) == []
