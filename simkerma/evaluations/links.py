@@ -7,6 +7,7 @@ clears it, so a link is used once. Sending a reminder gives a new nonce: the old
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ def new_link(invitation: SurveyInvitation) -> Link:
     return Link(signing.dumps({"i": invitation.pk, "n": nonce}, salt=SALT, compress=False))
 
 
-def invitation_for(token: str, *, lock: bool = False) -> SurveyInvitation:
+def invitation_for(token: str, *, lock: bool = False, now: dt.datetime | None = None) -> SurveyInvitation:
     """The invitation the link opens, or LinkProblem: altered (400), unknown (404), used or expired (410)."""
     try:
         payload = signing.loads(token, salt=SALT)
@@ -66,6 +67,6 @@ def invitation_for(token: str, *, lock: bool = False) -> SurveyInvitation:
         raise LinkProblem("used", 410)
     if not invitation.nonce_hash or not secrets.compare_digest(invitation.nonce_hash, nonce_hash(nonce)):
         raise LinkProblem("replaced", 410)
-    if invitation.is_expired(timezone.now()):
+    if invitation.is_expired(now or timezone.now()):
         raise LinkProblem("expired", 410)
     return invitation

@@ -180,7 +180,7 @@ def survey_answer(*, token: str, data: SurveyAnswerData, now: dt.datetime | None
     link used twice at once records one answer; a reused, altered or expired link records nothing
     (links.LinkProblem)."""
     with transaction.atomic():
-        invitation = invitation_for(token, lock=True)
+        invitation = invitation_for(token, lock=True, now=now)
         return _record_answer(invitation, data, now)
 
 
