@@ -31,6 +31,8 @@ from simkerma.partners.tests.factories import ContactFactory, PartnerFactory
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-42"
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
+PHONE = {"width": 360, "height": 740}
+SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 def log_in(page: Page, username: str) -> None:
@@ -112,3 +114,15 @@ def test_a_survey_answered_through_its_link_changes_aspect_c(page: Page, transac
     partner_page.context.close()
 
     expect(satisfaction_met(page, year)).to_have_text("1")
+
+
+def test_the_dashboard_and_the_public_page_fit_a_phone(page: Page, transactional_db):
+    UserFactory(username="direktur", role=Role.PIMPINAN, password=PASSWORD)
+    carried_out_this_year()
+    page.set_viewport_size(PHONE)
+    page.goto("/publik/")
+    assert page.evaluate(SIDEWAYS) <= 0
+    log_in(page, "direktur")
+    for path in ("/kpi/", "/kpi/cakupan-prodi/", "/kpi/aspek/"):
+        page.goto(path)
+        assert page.evaluate(SIDEWAYS) <= 0, path
