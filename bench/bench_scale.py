@@ -49,13 +49,16 @@ def _setup(reuse: str = "") -> None:
     os.environ["SIMKERMA_VAR_DIR"] = reuse or tempfile.mkdtemp(prefix="simkerma-bench-")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres") and not reuse:
+    if url.startswith("postgres"):
         import psycopg
 
         base, name = url.rsplit("/", 1)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and not reuse:
+                conn.execute(f'DROP DATABASE "{name}"')
+            if not exists or not reuse:
+                conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
@@ -268,8 +271,10 @@ def main() -> None:
     parser.add_argument("--small", type=float, default=0.05, help="The small scale, a fraction of the large.")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
-        "--reuse", default="", help="With --fraction: a directory to keep the SQLite database in and reuse (or, "
-        "with DATABASE_URL, keep the PostgreSQL database as built)."
+        "--reuse",
+        default="",
+        help="With --fraction: a directory to keep the SQLite database in and reuse (or, "
+        "with DATABASE_URL, keep the PostgreSQL database as built).",
     )
     args = parser.parse_args()
     if args.fraction is not None:

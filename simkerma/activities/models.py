@@ -181,20 +181,12 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
         )
 
-    def for_unit(self, unit: Unit | int, *, status: str | None = None) -> ActivityQuerySet:
+    def for_unit(self, unit: Unit | int) -> ActivityQuerySet:
         """Activities that count for the unit: among its (effective) units, or one of its (effective)
         prodi belongs to it (docs/kpis.md). Read from the scope table, which holds one row per
-        activity and unit it counts for, so no join multiplies rows.
-
-        Each activity looks up its row in the table's unique index, so that a page in date order
-        stops after its rows. With `status`, the unit's rows of that status (an index of the table)
-        give the activities instead (they have that status, kept in step by the scope's upkeep): the
-        few carried out but not reported, say.
-        """
+        activity and unit it counts for, so no join multiplies rows; each activity looks up its row
+        in the table's unique index, so that a page in date order stops after its rows."""
         unit_id = unit.pk if isinstance(unit, Unit) else unit
-        if status is not None:
-            rows = ActivityUnitScope.objects.filter(unit_id=unit_id, status=status)
-            return self.filter(pk__in=rows.values("activity_id"))
         return self.filter(Exists(ActivityUnitScope.objects.filter(activity_id=OuterRef("pk"), unit_id=unit_id)))
 
     def search(self, query: str) -> ActivityQuerySet:
@@ -514,7 +506,7 @@ class ActivityUnitScope(ScopeRow):
         indexes = [
             models.Index(fields=["unit", "counts", "start_date"], name="unit_scope_unit_counts"),
             models.Index(fields=["counts", "start_date"], name="unit_scope_counts_start"),
-            models.Index(fields=["unit", "status", "start_date"], name="unit_scope_unit_status"),
+            models.Index(fields=["unit", "status", "start_date", "activity"], name="unit_scope_unit_status_start"),
         ]
 
     def __str__(self) -> str:

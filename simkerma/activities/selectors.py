@@ -98,11 +98,13 @@ class Bucket:
     count: int = 0
 
 
-def _take(qs: QuerySet[Any], limit: int = PANEL_ROWS) -> Bucket:
+def _take(qs: QuerySet[Any], counted: QuerySet[Any] | None = None, limit: int = PANEL_ROWS) -> Bucket:
+    """The first rows of `qs`, and how many there are (counted on `counted` when given: the same
+    rows by a cheaper query)."""
     items = list(qs[: limit + 1])
     if len(items) <= limit:
         return Bucket(items, len(items))
-    return Bucket(items[:limit], qs.count())
+    return Bucket(items[:limit], (qs if counted is None else counted).count())
 
 
 @dataclass
@@ -130,8 +132,9 @@ def register_reports_to_archive(drafts: Callable[[], QuerySet[Any]]) -> None:
     _reports_to_archive.register("reports", drafts)
 
 
-def without_report() -> Any:
-    through = Activity.reports.through.objects.filter(activity_id=OuterRef("pk"))
+def without_report(activity: str = "pk") -> Any:
+    """No report names the activity (`activity`: the outer column holding its id)."""
+    through = Activity.reports.through.objects.filter(activity_id=OuterRef(activity))
     return ~Exists(through)
 
 
@@ -147,10 +150,18 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
         plans = Activity.objects.filter(status=S.RENCANA).select_related("agreement").order_by("start_date", "pk")
         waiting.to_coordinate = _take(plans)
     if user.is_team or user.is_unit_scoped:
-        done: ActivityQuerySet = Activity.objects.filter(without_report())
-        # For a unit, its scope rows carried out give the few candidates (the status is on them).
-        done = done.filter(status=S.TERLAKSANA) if unit_id is None else done.for_unit(unit_id, status=S.TERLAKSANA)
-        waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
+        if unit_id is None:
+            done = Activity.objects.filter(status=S.TERLAKSANA).filter(without_report())
+            waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
+        else:
+            # The unit's carried-out scope rows, in an index in date order, give the first few and the count.
+            rows = (
+                ActivityUnitScope.objects.filter(unit_id=unit_id, status=S.TERLAKSANA)
+                .filter(without_report("activity_id"))
+                .order_by("start_date", "activity_id")
+            )
+            first = Activity.objects.filter(pk__in=rows.values("activity_id")[: PANEL_ROWS + 1])
+            waiting.reports_to_write = _take(first.select_related("agreement").order_by("start_date", "pk"), rows)
     if user.is_team:
         for entry in _reports_to_archive.entries():
             waiting.reports_to_archive = _take(entry.item())
