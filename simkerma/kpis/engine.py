@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractYear
 
 from simkerma.activities.models import CARRIED_OUT, Activity, ActivityProdiScope, ActivityUnitScope
 from simkerma.agreements.models import Agreement
@@ -290,15 +289,22 @@ def _aspects_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
     """aspects() of several years in three queries: counted agreements per year, the evaluations of
     counted agreements, and the surveys, each grouped by year."""
     first, last = year_bounds(min(years))[0], year_bounds(max(years))[1]
-    counted = dict(
+    # One conditional count per year: no year extracted per row (a Python function on SQLite).
+    counted_counts = (
         Activity.objects.filter(status__in=list(CARRIED_OUT), start_date__gte=first, start_date__lte=last)
         .valid_agreement_on_start()
-        .annotate(year=ExtractYear("start_date"))
-        .values("year")
-        .annotate(n=Count("agreement_id", distinct=True))
-        .order_by()
-        .values_list("year", "n")
+        .aggregate(
+            **{
+                f"y{year}": Count(
+                    "agreement_id",
+                    distinct=True,
+                    filter=Q(start_date__gte=year_bounds(year)[0], start_date__lte=year_bounds(year)[1]),
+                )
+                for year in years
+            }
+        )
     )
+    counted = {year: counted_counts[f"y{year}"] for year in years}
     counted_then = Activity.objects.filter(
         agreement_id=OuterRef("agreement_id"), status__in=list(CARRIED_OUT), start_date__year=OuterRef("year")
     ).valid_agreement_on_start()

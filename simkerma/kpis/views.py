@@ -115,7 +115,7 @@ def _service(year: int) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The year's KPIs, from the engine's parts (the figures of `kpi --year`), the trend and the months."""
     year = year_param(request.GET.get("year"))
-    trend = {entry["year"]: entry for entry in engine.trend(_years(year))}
+    trend = {entry["year"]: entry for entry in engine.coverage_trend(_years(year))}
     context = {
         "year": year,
         "years": sorted({*range(this_year(), this_year() - 10, -1), year}, reverse=True),
