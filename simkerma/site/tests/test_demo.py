@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 
 from simkerma.accounts.models import Role, User
 from simkerma.activities import scope
@@ -14,7 +15,7 @@ from simkerma.kpis.engine import kpi_report
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.models import Breach, ServiceRequest
-from simkerma.site.demo import AGREEMENTS, DEMO_PASSWORD
+from simkerma.site.demo import AGREEMENTS, DEMO_PASSWORD, load_demo
 
 # The demo is built relative to today; the tests load it on a fixed day (a Wednesday, in working hours).
 TODAY = dt.datetime(2026, 12, 2, 9, 30, tzinfo=WIB)
@@ -26,10 +27,43 @@ def on_demo_day():
         yield
 
 
+class RolledBack(Exception):
+    pass
+
+
+def _snapshot():
+    """The demo's history as plain values (no primary keys), to compare two loads."""
+    return (
+        list(
+            Activity.objects.order_by("code").values_list("code", "title", "start_date", "status", "agreement__number")
+        ),
+        list(
+            ServiceRequest.objects.order_by("code").values_list(
+                "code", "kind", "from_partner", "received_at", "responded_at", "draft_sent_at", "followed_up_at"
+            )
+        ),
+        sorted(Breach.objects.values_list("request__code", "clock", "reason")),
+        list(
+            Evaluation.objects.order_by("agreement__number", "year").values_list(
+                "agreement__number", "year", "kepuasan"
+            )
+        ),
+        sorted(SurveyInvitation.objects.values_list("agreement__number", "email", "satisfaction", "reminded_at")),
+    )
+
+
 @pytest.mark.django_db
 def test_it_loads_the_demo_institution_into_an_empty_database_once(capsys, client, on_demo_day):
+    # The same day gives the same history: the demo draws from one seeded generator.
+    with pytest.raises(RolledBack), transaction.atomic():
+        load_demo()
+        first = _snapshot()
+        raise RolledBack
+    assert not Unit.objects.exists()
+
     call_command("load_demo", "--if-empty")
     out = capsys.readouterr().out
+    assert _snapshot() == first
 
     assert Unit.objects.filter(kind="jurusan").count() == 4
     assert Prodi.objects.count() == 21
