@@ -257,3 +257,17 @@ def test_the_list_count_for_a_unit_equals_the_lists_length(org, staff, filters):
     expected = {(): 3, ("status",): 1, ("field",): 1, ("year",): 1, ("field", "status", "year"): 1}
     expected |= {("kind",): 1, ("q",): 3}
     assert activity_list_count(user=staff, filters=given) == expected[tuple(sorted(filters))]
+
+
+def test_a_coordinator_sees_the_first_reports_to_write_of_their_unit_and_how_many(org, coordinator):
+    from simkerma.activities.selectors import waiting_for
+
+    agreement = AgreementFactory(start_date=D(2025, 1, 1), end_date=D(2027, 12, 31))
+    agreement.prodi.set([org["prodi_if"]])
+    done = [ActivityFactory(agreement=agreement, start_date=D(2025, 3, 9 - n), status=S.TERLAKSANA) for n in range(8)]
+    ActivityFactory(agreement=agreement, start_date=D(2025, 1, 1), status=S.TERLAKSANA, prodi=[org["prodi_mb"]])
+    ActivityFactory(agreement=agreement, start_date=D(2025, 1, 1), status=S.DILAPORKAN)
+
+    waiting = waiting_for(coordinator, D(2026, 1, 1))
+    assert waiting.reports_to_write.count == 8
+    assert waiting.reports_to_write.items == sorted(done, key=lambda a: a.start_date)[:5]
