@@ -306,6 +306,11 @@ class SurveyInvitation(TidyModel):
                 | Q(satisfaction__isnull=False, intends_to_continue__isnull=False),
                 name="survey_answer_complete",
             ),
+            models.UniqueConstraint(
+                fields=["agreement", "year", "contact"],
+                condition=Q(contact__isnull=False),
+                name="survey_one_per_contact_year",
+            ),
         ]
         indexes = [
             models.Index(fields=["agreement", "year"], name="survey_agreement_year"),

@@ -144,6 +144,7 @@ def survey_send(
         for contact in contacts:
             if not contact.email or contact.pk in invited:
                 continue
+            invited.add(contact.pk)
             invitation = SurveyInvitation(
                 agreement=agreement,
                 year=year,

@@ -55,7 +55,9 @@ def test_it_sends_one_invitation_per_contact_with_an_address(sent, staff):
     # Sending again invites nobody twice.
     contacts = [i.contact for i in invitations]
     assert survey_send(agreement=agreement, year=2025, contacts=contacts, user=staff) == []
-    assert SurveyInvitation.objects.count() == 2
+    fresh = ContactFactory(partner=contacts[0].partner)
+    assert len(survey_send(agreement=agreement, year=2025, contacts=[fresh, fresh], user=staff)) == 1
+    assert SurveyInvitation.objects.count() == 3
 
 
 def test_it_stores_only_a_hash_of_the_links_nonce(sent):
