@@ -27,6 +27,7 @@ from simkerma.evaluations.data import EvaluationData, MonitoringRecordData, Surv
 from simkerma.evaluations.links import new_link
 from simkerma.evaluations.models import MonitoringStatus, Recommendation
 from simkerma.evaluations.services import (
+    evaluation_archive,
     evaluation_save,
     monitoring_record_save,
     survey_answer,
@@ -444,7 +445,13 @@ class DemoHistory:
             for agreement in counted:
                 if agreement in skipped:
                     continue
-                evaluation_save(data=self._evaluation(agreement, year, surveyed=agreement in surveyed), user=kapokja)
+                evaluation = evaluation_save(
+                    data=self._evaluation(agreement, year, surveyed=agreement in surveyed), user=kapokja
+                )
+                if year < this_year:
+                    # A past year's evaluation was archived with the LED data early the next year.
+                    archived = dt.datetime(year + 1, 1, 20, 10, tzinfo=WIB)
+                    evaluation_archive(evaluation=evaluation, user=kapokja, now=archived)
             if surveyed:
                 self._surveys(sorted(surveyed, key=lambda a: a.number), counted, year, now)
         self._monitoring(this_year)

@@ -158,6 +158,10 @@ def _assert_requests_evaluations_and_surveys():
     assert {b.deadline.astimezone(WIB).year for b in breaches.filter(reason="")} == {2026}
     assert {b.deadline.astimezone(WIB).year for b in breaches} == {2024, 2025, 2026}
     assert not ServiceRequest.objects.filter(received_at__gt=TODAY).exists()
+    # Past years' evaluations are archived for five years; this year's are still open.
+    assert not Evaluation.objects.filter(year__lt=2026, archived_at=None).exists()
+    assert {e.retention_until.year for e in Evaluation.objects.filter(year=2024)} == {2030}
+    assert not Evaluation.objects.filter(year=2026).exclude(archived_at=None).exists()
     # Four of this year's evaluations leave kepuasan to the partners' survey answers.
     surveyed = Evaluation.objects.filter(year=2026, kepuasan=None)
     assert surveyed.count() == 4
