@@ -125,7 +125,7 @@ def scope_rebuilt_once() -> Iterator[None]:
     than refreshed after each activity's save and each change of its units and prodi.
 
     Should the table's upkeep ever listen under other names, nothing is held back: the load is
-    slower, and the table as right.
+    slower, and the table just as right.
     """
     uid = "activities.scope.activity"
     held = [(post_save, Activity, uid)]
@@ -196,11 +196,12 @@ class DemoHistory:
                 self._activity_under(self.agreements[key], year, field=field, prodi=None, carried_out=True)
         for p in self.rng.sample([q for q in active if q.code in UNCOVERED[back]], 2):
             self._activity_for(p, year, back, carried_out=False, cancelled=True)
-        if back < 2:
+        day = dt.date(year, 9, 10) if back == 1 else dt.date(year, 2, 12)
+        if back < 2 and day < self.today:
             # Carried out under a cooperation ended early, after its end: it counts for nothing.
-            agreement = self.agreements["galangan-las"]
-            day = dt.date(year, 9, 10) if back == 1 else dt.date(year, 2, 12)
-            self._create(agreement, day, EDU, [self.prodi["TM03"]], ActivityStatus.TERLAKSANA, year)
+            self._create(
+                self.agreements["galangan-las"], day, EDU, [self.prodi["TM03"]], ActivityStatus.TERLAKSANA, year
+            )
 
     def _upcoming(self) -> None:
         """Planned and coordinated activities of the coming weeks, and a few not yet carried out."""
@@ -212,9 +213,9 @@ class DemoHistory:
             self._plan(self.today + dt.timedelta(days=offset), status, year)
 
     def _plan(self, day: dt.date, status: str, year: int) -> None:
-        agreements = [a for a in self.agreements.values() if self._valid(a, day) and a.prodi.all()]
+        agreements = [a for a in self.agreements.values() if self._valid(a, day) and self.agreement_prodi[a.pk]]
         agreement = self.rng.choice(sorted(agreements, key=lambda a: a.number))
-        p = self.rng.choice(sorted(agreement.prodi.all(), key=lambda q: q.code))
+        p = self.prodi[self.rng.choice(sorted(self.agreement_prodi[agreement.pk]))]
         self._create(agreement, day, self.rng.choice(agreement.fields), [p], status, year)
 
     @staticmethod

@@ -15,7 +15,8 @@ from simkerma.kpis.engine import kpi_report
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.models import Breach, ServiceRequest
-from simkerma.site.demo import AGREEMENTS, DEMO_PASSWORD, load_demo
+from simkerma.site.demo import DEMO_PASSWORD, load_demo
+from simkerma.site.demo_agreements import AGREEMENTS
 
 # The demo is built relative to today; the tests load it on a fixed day (a Wednesday, in working hours).
 TODAY = dt.datetime(2026, 12, 2, 9, 30, tzinfo=WIB)
