@@ -102,6 +102,8 @@ BREACH_REASONS = (
     "Draf menunggu masukan unit terkait.",
     "Gangguan jaringan kampus.",
 )
+# The kinds of a month's requests: 0 information, 1 a draft, 2 cooperation or other (see _request).
+MONTHLY_REQUESTS = (0, 1, 2, 0)
 REQUESTERS = (
     ("Budi Santoso", "HR Manager"),
     ("Siti Aminah", "Direktur"),
@@ -330,13 +332,14 @@ class DemoHistory:
     # Service requests -----------------------------------------------------------------------
 
     def requests(self, partners: dict[str, Partner]) -> None:
-        """Three requests a month over the three years, answered on time or late, and a few open now."""
+        """Four requests a month over the three years (two asking for information, one for a draft, one
+        for cooperation or something else), answered on time or late, and a few open now."""
         now = timezone.now()
         partner_list = sorted(partners.values(), key=lambda p: p.code)
         for back in (2, 1, 0):
             year = self.today.year - back
             for month in range(1, 13):
-                for slot in range(3):
+                for slot in MONTHLY_REQUESTS:
                     received = self._received(year, month)
                     if received > now - dt.timedelta(days=3):
                         continue
