@@ -113,7 +113,8 @@ def _service(year: int) -> dict[str, Any]:
 
 @require(can_read)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The year's KPIs, from the engine's parts (the figures of `kpi --year`), the trend and the months."""
+    """The year's KPIs from the engine's parts (the figures of `kpi --year`), the coverage line of the
+    last years and the service times by month."""
     year = year_param(request.GET.get("year"))
     trend = {entry["year"]: entry for entry in engine.coverage_trend(_years(year))}
     context = {
