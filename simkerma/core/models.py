@@ -106,3 +106,17 @@ class SubmissionToken(models.Model):
             return None
         model = self.content_type.model_class()
         return model._default_manager.filter(pk=self.object_id).first() if model else None
+
+
+class DataVersion(models.Model):
+    """A counter bumped in the same transaction as every write to the data a cached figure reads."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
