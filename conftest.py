@@ -9,6 +9,17 @@ from simkerma.accounts.tests.factories import UserFactory
 from simkerma.org.tests.factories import ProdiFactory, UnitFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: data versions start again with each test's database,
+    so a figure cached by an earlier test could otherwise be served under the same versions."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def jurusan_if(db):
     return UnitFactory(code="IF", name="Teknik Informatika")

@@ -24,7 +24,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from simkerma.activities.models import CARRIED_OUT, Activity, ActivityProdiScope, ActivityUnitScope
 from simkerma.agreements.models import Agreement
+from simkerma.core.versions import bump
 from simkerma.org.models import Prodi
+
+# The data version of the table: bumped in the transaction of every write here (figures cached
+# over the table, such as the KPIs, depend on it).
+ACTIVITY_SCOPE = "activity-scope"
 
 # Activities refreshed per statement: few enough for SQLite's limit on query parameters.
 CHUNK = 2000
@@ -118,6 +123,7 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def refresh_scope(activity_ids: Iterable[int]) -> None:
     """Recompute the scope rows of these activities (an id no longer stored just loses its rows)."""
     with transaction.atomic():
+        bump(ACTIVITY_SCOPE)
         for chunk in _chunks(activity_ids):
             ActivityUnitScope.objects.filter(activity_id__in=chunk).delete()
             ActivityProdiScope.objects.filter(activity_id__in=chunk).delete()
@@ -134,6 +140,7 @@ def rebuild_scope(*, batch: int = REBUILD_BATCH) -> int:
     """Recompute the whole table from scratch, activities taken in primary-key ranges. Gives the
     number of unit rows written."""
     with transaction.atomic():
+        bump(ACTIVITY_SCOPE)
         ActivityUnitScope.objects.all().delete()
         ActivityProdiScope.objects.all().delete()
         bounds = Activity.objects.aggregate(low=models.Min("pk"), high=models.Max("pk"))

@@ -6,6 +6,7 @@ class AgreementsConfig(AppConfig):
     label = "agreements"
 
     def ready(self) -> None:
+        from simkerma.agreements.models import Agreement
         from simkerma.agreements.selectors import home_panel
         from simkerma.core.panels import register_home_panel
 
@@ -15,3 +16,11 @@ class AgreementsConfig(AppConfig):
         from simkerma.partners.sections import register_partner_section
 
         register_partner_section("agreements", partner_agreements, order=10)
+
+        from simkerma.agreements.selectors import AGREEMENTS, PARTNERS
+        from simkerma.core.versions import watch
+        from simkerma.partners.models import Partner
+
+        # The home page's cached counts (selectors.home_counts).
+        watch(AGREEMENTS, Agreement)
+        watch(PARTNERS, Partner)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from django.db.models import Prefetch
 
 from simkerma.accounts.permissions import can_read
 from simkerma.agreements.models import Agreement, AgreementQuerySet, Status, today
+from simkerma.core.versions import cached
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
@@ -107,18 +109,39 @@ def agreement_tree(agreement: Agreement) -> TreeNode:
     )
 
 
+# The data versions of the home page's counts, bumped by every write to agreements (with their
+# links) and partners (watched in AgreementsConfig.ready).
+AGREEMENTS = "agreements"
+PARTNERS = "partners"
+
+
+def home_counts(on: dt.date, *, cache: bool = True) -> dict[str, Any]:
+    """The agreements per status on a day and the partner count. Both read every row, so they are
+    cached under the agreements' and partners' versions and keyed by the day (a status changes with
+    the date) and the expiring window."""
+
+    def compute() -> dict[str, Any]:
+        return {"statuses": Agreement.objects.status_counts(on), "partners": Partner.objects.count()}
+
+    if not cache:
+        return compute()
+    key = f"agreements:home-counts:{on.isoformat()}:{settings.SIMKERMA_EXPIRING_DAYS}"
+    return cached(key, [AGREEMENTS, PARTNERS], compute)
+
+
 def home_panel(user: Any) -> dict[str, Any]:
     """For the home page: agreements per status, the partner count, what expires soonest and, for a
     unit-scoped user, the agreements in force for their unit. A fixed number of queries."""
     on = today()
-    counts = Agreement.objects.status_counts(on)
+    home = home_counts(on)
+    counts = home["statuses"]
     expiring = (
         Agreement.objects.with_status(Status.EXPIRING, on).prefetch_related("partners").order_by("end_date", "pk")[:10]
     )
     values: dict[str, Any] = {
         "statuses": [(Status(s), counts[s]) for s in Status.values],
         "expiring": expiring,
-        "partner_count": Partner.objects.count(),
+        "partner_count": home["partners"],
         "expiring_days": settings.SIMKERMA_EXPIRING_DAYS,
         "mine": None,
     }

@@ -5,30 +5,65 @@ prodi are read from the activity scope table (`activities.scope`), which holds e
 effective units and prodi with its start date, field, level and whether it counts (carried out,
 agreement valid on its start date). Each part aggregates in the database, so a year costs the same
 few queries whatever the number of activities.
+
+What depends only on stored data (coverage, unit by field, aspects, the coverage trend) is cached
+under the data versions `kpi-inputs` (every model these parts read, watched in `KpisConfig.ready`)
+and `activity-scope` (bumped where the scope table is written around the models), keyed also by
+the settings the figures depend on. The service times depend on the clock (a pending request
+turns breached as time passes), so they are always computed. `cache=False` computes everything
+afresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from simkerma.activities.models import CARRIED_OUT, Activity, ActivityProdiScope, ActivityUnitScope
+from simkerma.activities.scope import ACTIVITY_SCOPE
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field, Level
+from simkerma.core.versions import cached
 from simkerma.evaluations.models import Evaluation, SurveyInvitation
 from simkerma.evaluations.selectors import Judgement, SurveySummary, aspect_judgements
 from simkerma.org.models import Prodi, Unit
 from simkerma.servicedesk import selectors as servicedesk
 
+T = TypeVar("T")
+
 ASPECTS = ("benefit", "performance", "satisfaction")
 # The clocks in the contract's order: a. draft, b. first response, c. follow-up.
 CLOCKS = ("draft_1d", "response_15m", "followup_1d")
+
+
+# The data versions the stored part of the figures depends on.
+KPI_INPUTS = "kpi-inputs"
+DEPENDS_ON = (KPI_INPUTS, ACTIVITY_SCOPE)
+
+
+def _settings_key() -> str:
+    """The settings the stored figures depend on: the coverage target and the satisfaction threshold."""
+    return ":".join(
+        str(value)
+        for value in (
+            settings.SIMKERMA_KPI_COVERAGE_BASE_YEAR,
+            settings.SIMKERMA_KPI_COVERAGE_BASE,
+            settings.SIMKERMA_KPI_COVERAGE_STEP,
+            settings.SIMKERMA_KPI_SATISFACTION_THRESHOLD,
+        )
+    )
+
+
+def _cached(key: str, compute: Callable[[], T], *, cache: bool) -> T:
+    if not cache:
+        return compute()
+    return cached(f"kpi:{key}:{_settings_key()}", DEPENDS_ON, compute)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -81,7 +116,7 @@ def counted_scope(model: type[ActivityProdiScope] | type[ActivityUnitScope], yea
     return model.objects.filter(counts__in=[True], start_date__gte=first, start_date__lte=last)
 
 
-def prodi_coverage(year: int) -> dict[str, Any]:
+def _prodi_coverage(year: int) -> dict[str, Any]:
     """Active prodi named (directly or through the agreement) by an activity carried out in the year. One query."""
     covered_by = counted_scope(ActivityProdiScope, year).filter(prodi_id=OuterRef("pk"))
     rows = Prodi.objects.active_in(year).annotate(is_covered=Exists(covered_by)).values_list("code", "is_covered")
@@ -98,7 +133,7 @@ def reported_units() -> list[Unit]:
     return [unit for unit in units if unit.kind == Unit.Kind.JURUSAN or unit.expected_fields]
 
 
-def unit_fields(year: int) -> dict[str, Any]:
+def _unit_fields(year: int) -> dict[str, Any]:
     """Per unit: activities carried out in the year per field (and per level), its expected fields, met. Two queries."""
     counts: dict[tuple[int, str, str], int] = {
         (row["unit_id"], row["field"], row["level"]): row["n"]
@@ -197,7 +232,7 @@ def _aspects(counted: int, not_evaluated: list[str], met: Mapping[str, int]) -> 
     return result
 
 
-def aspects(year: int) -> dict[str, Any]:
+def _aspects_of(year: int) -> dict[str, Any]:
     """The three aspects over the agreements counted in the year. Three queries."""
     judgements = aspect_judgements(year)
     met = dict.fromkeys(ASPECTS, 0)
@@ -216,14 +251,47 @@ def aspects(year: int) -> dict[str, Any]:
 # --- the report -----------------------------------------------------------------------------------
 
 
-def kpi_report(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The KPI report of CONTRACTS.md, key for key; a year without data gives zeros and nulls."""
+def stored_figures(year: int, *, cache: bool = True) -> dict[str, Any]:
+    """The parts of the year's report that depend only on stored data: prodi coverage, unit by field
+    and aspects. From the cache (two queries) while none of their data has changed."""
+
+    def compute() -> dict[str, Any]:
+        return {
+            "prodi_coverage": _prodi_coverage(year),
+            "unit_fields": _unit_fields(year),
+            "aspects": _aspects_of(year),
+        }
+
+    return _cached(f"year:{year}", compute, cache=cache)
+
+
+def prodi_coverage(year: int, *, cache: bool = True) -> dict[str, Any]:
+    """Active prodi named (directly or through the agreement) by an activity carried out in the year."""
+    return dict(stored_figures(year, cache=cache)["prodi_coverage"])
+
+
+def unit_fields(year: int, *, cache: bool = True) -> dict[str, Any]:
+    """Per unit: activities carried out in the year per field (and per level), its expected fields, met."""
+    return dict(stored_figures(year, cache=cache)["unit_fields"])
+
+
+def aspects(year: int, *, cache: bool = True) -> dict[str, Any]:
+    """The three aspects over the agreements counted in the year."""
+    return dict(stored_figures(year, cache=cache)["aspects"])
+
+
+def kpi_report(year: int, *, now: dt.datetime | None = None, cache: bool = True) -> dict[str, Any]:
+    """The KPI report of CONTRACTS.md, key for key; a year without data gives zeros and nulls.
+
+    The stored part comes from the cache while its data is unchanged; the service times are always live.
+    """
+    stored = stored_figures(year, cache=cache)
     return {
         "year": year,
-        "prodi_coverage": prodi_coverage(year),
-        "unit_fields": unit_fields(year),
+        "prodi_coverage": stored["prodi_coverage"],
+        "unit_fields": stored["unit_fields"],
         "service_times": service_times(year, now=now),
-        "aspects": aspects(year),
+        "aspects": stored["aspects"],
     }
 
 
@@ -252,14 +320,18 @@ def _coverage_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
     return result
 
 
-def coverage_trend(years: Iterable[int]) -> list[dict[str, Any]]:
+def coverage_trend(years: Iterable[int], *, cache: bool = True) -> list[dict[str, Any]]:
     """Per year, oldest first: the prodi coverage alone (active, covered, percent, target, met), in
-    one query; for a chart that needs no more than the coverage line."""
-    years = sorted(set(years))
-    if not years:
+    one query (or from the cache); for a chart that needs no more than the coverage line."""
+    wanted = sorted(set(years))
+    if not wanted:
         return []
-    coverage = _coverage_by_year(years)
-    return [{"year": year, "prodi_coverage": _trend_coverage(coverage[year])} for year in years]
+
+    def compute() -> list[dict[str, Any]]:
+        coverage = _coverage_by_year(wanted)
+        return [{"year": year, "prodi_coverage": _trend_coverage(coverage[year])} for year in wanted]
+
+    return _cached("coverage-trend:" + ",".join(map(str, wanted)), compute, cache=cache)
 
 
 def _trend_coverage(coverage: Mapping[str, Any]) -> dict[str, Any]:
@@ -345,14 +417,18 @@ def _aspects_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def trend(years: Iterable[int], *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def trend(years: Iterable[int], *, now: dt.datetime | None = None, cache: bool = True) -> list[dict[str, Any]]:
     """Per year, oldest first: prodi coverage (percent, target, met), the aspects' percents and the
-    service-time percents. Five queries whatever the number of years."""
+    service-time percents. Five queries whatever the number of years; the coverage and aspects from
+    the cache while their data is unchanged, the service times always live."""
     years = sorted(set(years))
     if not years:
         return []
-    coverage = _coverage_by_year(years)
-    aspect_figures = _aspects_by_year(years)
+
+    def compute() -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+        return _coverage_by_year(years), _aspects_by_year(years)
+
+    coverage, aspect_figures = _cached("trend:" + ",".join(map(str, years)), compute, cache=cache)
     service = servicedesk.service_times_by_year(years, now=now)
     return [
         {

@@ -116,17 +116,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The year's KPIs from the engine's parts (the figures of `kpi --year`), the coverage line of the
     last years and the service times by month."""
     year = year_param(request.GET.get("year"))
+    # Both from the cache while the data behind them is unchanged (engine.stored_figures).
     trend = {entry["year"]: entry for entry in engine.coverage_trend(_years(year))}
+    figures = engine.stored_figures(year)
     context = {
         "year": year,
         "years": sorted({*range(this_year(), this_year() - 10, -1), year}, reverse=True),
         "coverage": trend[year]["prodi_coverage"],
         "coverage_chart": _coverage_chart(year, {y: entry["prodi_coverage"] for y, entry in trend.items()}),
-        "matrix": _matrix(request.user, engine.unit_fields(year)),
+        "matrix": _matrix(request.user, figures["unit_fields"]),
         "fields": Field.choices,
         "service": _service(year),
         "clocks": CLOCK_ORDER,
-        "aspects": engine.aspects(year),
+        "aspects": figures["aspects"],
         "expiring": Agreement.objects.with_status(Status.EXPIRING, today())
         .prefetch_related("partners")
         .order_by("end_date", "pk")[:EXPIRING_ROWS],
