@@ -1,5 +1,6 @@
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
@@ -11,6 +12,10 @@ from simkerma.core.notices import notices_prune, run_once
 from simkerma.core.staging import staging_sweep
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class _WakeUp(Exception):
+    """Raised by the signal handler to end the wait between runs at once."""
 
 
 class Command(BaseCommand):
@@ -25,21 +30,41 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="Seconds between runs in --loop mode.")
 
     def handle(self, *args: Any, loop: bool = False, interval: int = 60, **options: Any) -> None:
+        # Set by the signal handler and only read here (is_set takes no lock), so the handler can
+        # never wait for a lock the interrupted main thread holds.
         self.stop = threading.Event()
+        self.waiting = False
         if not loop:
             self.run_step()
             return
         previous = {number: signal.signal(number, self.on_signal) for number in STOP_SIGNALS}
         try:
             while not self.stop.is_set():
-                self.run_step()
-                close_old_connections()
-                # Returns at once when a stop signal sets the event.
-                self.stop.wait(interval)
+                try:
+                    self.run_step()
+                    close_old_connections()
+                    self.wait(interval)
+                except _WakeUp:  # a signal in the moment the wait ends
+                    pass
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
         self.stdout.write("stopped")
+
+    def wait(self, seconds: int) -> None:
+        """Sleep until the next run; a stop signal ends the sleep at once.
+
+        A sleep is interrupted by a signal, and the handler raises to end it; a wait on a lock is
+        not reliably interrupted, so the loop does not wait on the event.
+        """
+        self.waiting = True
+        try:
+            if not self.stop.is_set():
+                time.sleep(seconds)
+        except _WakeUp:
+            pass
+        finally:
+            self.waiting = False
 
     def run_step(self) -> None:
         planned, sent = run_once(stop=self.stop)
@@ -50,6 +75,6 @@ class Command(BaseCommand):
             tidy()
 
     def on_signal(self, number: int, frame: FrameType | None) -> None:
-        # Set from another thread: the handler runs in the main thread, which may hold the event's
-        # lock at that moment (inside wait()), and setting it here could then never return.
-        threading.Thread(target=self.stop.set, daemon=True).start()
+        self.stop.set()
+        if self.waiting:
+            raise _WakeUp
