@@ -84,6 +84,25 @@ def survey_summaries(year: int, agreement_ids: list[int] | None = None) -> dict[
     }
 
 
+def judgement(evaluation: Mapping[str, Any], survey: SurveySummary | None) -> Judgement:
+    """One evaluation's judgement (its benefit, performance, kepuasan and keberlanjutan values),
+    with an empty kepuasan or keberlanjutan taken from the year's survey answers when there are any."""
+    kepuasan, keberlanjutan = evaluation["kepuasan"], evaluation["keberlanjutan"]
+    kepuasan_from_survey = keberlanjutan_from_survey = False
+    if kepuasan is None and survey is not None and survey.kepuasan is not None:
+        kepuasan, kepuasan_from_survey = survey.kepuasan, True
+    if keberlanjutan is None and survey is not None and survey.keberlanjutan is not None:
+        keberlanjutan, keberlanjutan_from_survey = survey.keberlanjutan, True
+    return Judgement(
+        benefit=evaluation["benefit"],
+        performance=evaluation["performance"],
+        kepuasan=kepuasan,
+        keberlanjutan=keberlanjutan,
+        kepuasan_from_survey=kepuasan_from_survey,
+        keberlanjutan_from_survey=keberlanjutan_from_survey,
+    )
+
+
 def aspect_judgements(year: int) -> dict[int, Judgement]:
     """The judgement of every agreement evaluated for the year, keyed by agreement id.
 
@@ -101,21 +120,7 @@ def aspect_judgements(year: int) -> dict[int, Judgement]:
     surveys = survey_summaries(year)
     result: dict[int, Judgement] = {}
     for row in evaluations:
-        summary = surveys.get(row["agreement_id"])
-        kepuasan, keberlanjutan = row["kepuasan"], row["keberlanjutan"]
-        kepuasan_from_survey = keberlanjutan_from_survey = False
-        if kepuasan is None and summary is not None and summary.kepuasan is not None:
-            kepuasan, kepuasan_from_survey = summary.kepuasan, True
-        if keberlanjutan is None and summary is not None and summary.keberlanjutan is not None:
-            keberlanjutan, keberlanjutan_from_survey = summary.keberlanjutan, True
-        result[row["agreement_id"]] = Judgement(
-            benefit=row["benefit"],
-            performance=row["performance"],
-            kepuasan=kepuasan,
-            keberlanjutan=keberlanjutan,
-            kepuasan_from_survey=kepuasan_from_survey,
-            keberlanjutan_from_survey=keberlanjutan_from_survey,
-        )
+        result[row["agreement_id"]] = judgement(row, surveys.get(row["agreement_id"]))
     return result
 
 
