@@ -31,7 +31,7 @@ from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field, Level
 from simkerma.core.versions import cached
 from simkerma.evaluations.models import Evaluation, SurveyInvitation
-from simkerma.evaluations.selectors import Judgement, SurveySummary, aspect_judgements
+from simkerma.evaluations.selectors import Judgement, SurveySummary, aspect_judgements, judgement
 from simkerma.org.models import Prodi, Unit
 from simkerma.servicedesk import selectors as servicedesk
 
@@ -338,25 +338,6 @@ def _trend_coverage(coverage: Mapping[str, Any]) -> dict[str, Any]:
     return {key: coverage[key] for key in ("active", "covered", "percent", "target", "met")}
 
 
-def _judgement(row: Mapping[str, Any], summary: SurveySummary | None) -> Judgement:
-    """An evaluation's aspects, its empty kepuasan and keberlanjutan taken from the year's survey
-    (the rule of evaluations.selectors.aspect_judgements)."""
-    kepuasan, keberlanjutan = row["kepuasan"], row["keberlanjutan"]
-    from_survey_k = from_survey_b = False
-    if kepuasan is None and summary is not None and summary.kepuasan is not None:
-        kepuasan, from_survey_k = summary.kepuasan, True
-    if keberlanjutan is None and summary is not None and summary.keberlanjutan is not None:
-        keberlanjutan, from_survey_b = summary.keberlanjutan, True
-    return Judgement(
-        benefit=row["benefit"],
-        performance=row["performance"],
-        kepuasan=kepuasan,
-        keberlanjutan=keberlanjutan,
-        kepuasan_from_survey=from_survey_k,
-        keberlanjutan_from_survey=from_survey_b,
-    )
-
-
 def _aspects_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
     """aspects() of several years in three queries: counted agreements per year, the evaluations of
     counted agreements, and the surveys, each grouped by year."""
@@ -405,7 +386,7 @@ def _aspects_by_year(years: list[int]) -> dict[int, dict[str, Any]]:
     }
     met = {year: dict.fromkeys(ASPECTS, 0) for year in years}
     for row in evaluations:
-        flags = aspects_met(_judgement(row, summaries.get((row["agreement_id"], row["year"]))))
+        flags = aspects_met(judgement(row, summaries.get((row["agreement_id"], row["year"]))))
         for aspect in ASPECTS:
             met[row["year"]][aspect] += getattr(flags, aspect)
     return {
