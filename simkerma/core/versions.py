@@ -16,6 +16,7 @@ models (bulk inserts, raw SQL) calls `bump(name)` itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -44,15 +45,38 @@ def versions(names: Iterable[str]) -> tuple[int, ...]:
     return tuple(stored.get(name, 0) for name in wanted)
 
 
+def _versioned_key(key: str, depends_on: Iterable[str]) -> str:
+    names = sorted(depends_on)
+    return "figures:" + key + ":" + ":".join(f"{n}={v}" for n, v in zip(names, versions(names), strict=True))
+
+
 def cached(key: str, depends_on: Iterable[str], compute: Callable[[], T]) -> T:
     """`compute()`, or what it gave before while none of the data in `depends_on` has changed."""
-    names = sorted(depends_on)
-    full_key = "figures:" + key + ":" + ":".join(f"{n}={v}" for n, v in zip(names, versions(names), strict=True))
+    full_key = _versioned_key(key, depends_on)
     hit = cache.get(full_key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     value = compute()
     cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_until(
+    key: str, depends_on: Iterable[str], now: dt.datetime, compute: Callable[[], tuple[T, dt.datetime | None]]
+) -> T:
+    """Like `cached`, for a figure that also changes with the clock (a pending deadline passing).
+
+    `compute()` gives the figure at `now` and the last moment it still holds if no data changes
+    (None: until the data changes). It is served for any moment from `now` to that one.
+    """
+    full_key = _versioned_key(key, depends_on)
+    hit = cache.get(full_key)
+    if hit is not None:
+        value, since, until = hit
+        if since <= now and (until is None or now <= until):
+            return value  # type: ignore[no-any-return]
+    value, until = compute()
+    cache.set(full_key, (value, now, until), CACHE_SECONDS)
     return value
 
 

@@ -173,9 +173,9 @@ def _service_json(counts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def service_times(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def service_times(year: int, *, now: dt.datetime | None = None, cache: bool = True) -> dict[str, Any]:
     """The service desk's counts of the year (one query), with percentages as JSON numbers."""
-    return _service_json(servicedesk.service_times(year, now=now))
+    return _service_json(servicedesk.service_times(year, now=now, cache=cache))
 
 
 # --- B.1.2.9.8 aspects ----------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def kpi_report(year: int, *, now: dt.datetime | None = None, cache: bool = True)
         "year": year,
         "prodi_coverage": stored["prodi_coverage"],
         "unit_fields": stored["unit_fields"],
-        "service_times": service_times(year, now=now),
+        "service_times": service_times(year, now=now, cache=cache),
         "aspects": stored["aspects"],
     }
 
@@ -410,7 +410,7 @@ def trend(years: Iterable[int], *, now: dt.datetime | None = None, cache: bool =
         return _coverage_by_year(years), _aspects_by_year(years)
 
     coverage, aspect_figures = _cached("trend:" + ",".join(map(str, years)), compute, cache=cache)
-    service = servicedesk.service_times_by_year(years, now=now)
+    service = servicedesk.service_times_by_year(years, now=now, cache=cache)
     return [
         {
             "year": year,

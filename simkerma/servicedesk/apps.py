@@ -15,3 +15,9 @@ class ServicedeskConfig(AppConfig):
         from simkerma.servicedesk.selectors import home_panel_values
 
         register_home_panel("servicedesk", home_panel_values, template="servicedesk/_home_panel.html", order=20)
+
+        from simkerma.core.versions import watch
+        from simkerma.servicedesk.models import ServiceRequest
+        from simkerma.servicedesk.selectors import SERVICE_REQUESTS
+
+        watch(SERVICE_REQUESTS, ServiceRequest)

@@ -9,11 +9,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read
 from simkerma.core.dates import WIB
+from simkerma.core.versions import cached_until
 from simkerma.servicedesk.clocks import Calendars, ClockState, next_open_state
 from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ClockName, ServiceRequest
 
@@ -26,6 +27,10 @@ def percent(met: int, breached: int) -> Decimal | None:
     if total == 0:
         return None
     return (Decimal(met) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# The data version bumped by every write to a service request (see ServicedeskConfig.ready).
+SERVICE_REQUESTS = "service-requests"
 
 
 def period_bounds(year: int, month: int | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -47,17 +52,36 @@ def _conditions(clock: ClockColumns, now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def _counts_for_periods(periods: list[tuple[dt.datetime, dt.datetime]], now: dt.datetime) -> list[dict[str, Any]]:
-    """The service_times objects of several periods, in one query whatever the number of requests."""
-    aggregates: dict[str, Count] = {}
+def _counts_for_periods(
+    periods: list[tuple[dt.datetime, dt.datetime]], now: dt.datetime, *, cache: bool = True
+) -> list[dict[str, Any]]:
+    """The service_times objects of several periods, in one query whatever the number of requests.
+
+    Cached under the requests' data version until the next pending clock runs out (the moment a
+    pending request would count as breached), so a figure is never served past a change.
+    """
+    if not cache:
+        return _count_periods(periods, now)[0]
+    key = "service-times:" + ";".join(f"{start.isoformat()}/{end.isoformat()}" for start, end in periods)
+    return cached_until(key, [SERVICE_REQUESTS], now, lambda: _count_periods(periods, now))
+
+
+def _count_periods(
+    periods: list[tuple[dt.datetime, dt.datetime]], now: dt.datetime
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    aggregates: dict[str, Aggregate] = {}
     anywhere = Q()
     for index, (start, end) in enumerate(periods):
         for clock in CLOCKS:
             in_period = Q(**{f"{clock.due}__gte": start, f"{clock.due}__lt": end})
             anywhere |= in_period
-            for state, condition in _conditions(clock, now).items():
+            conditions = _conditions(clock, now)
+            for state, condition in conditions.items():
                 aggregates[f"p{index}_{clock.prefix}_{state}"] = Count("pk", filter=in_period & condition)
+            # The last on-time moment of the first pending clock to run out: the figures hold until then.
+            aggregates[f"p{index}_{clock.prefix}_next"] = Min(clock.late, filter=in_period & conditions["pending"])
     counts = ServiceRequest.objects.counted().filter(anywhere).aggregate(**aggregates)
+    next_changes = [value for name, value in counts.items() if name.endswith("_next") and value is not None]
     results = []
     for index in range(len(periods)):
         result = {}
@@ -72,21 +96,23 @@ def _counts_for_periods(periods: list[tuple[dt.datetime, dt.datetime]], now: dt.
                 "percent": percent(met, breached),
             }
         results.append(result)
-    return results
+    return results, min(next_changes, default=None)
 
 
-def service_times_between(start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def service_times_between(
+    start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None, cache: bool = True
+) -> dict[str, Any]:
     """CONTRACTS `service_times` over requests whose deadline falls in [start, end).
 
     For each clock: met (stopped at most its limit after the request came in), breached (stopped
     later, or still open past the limit), pending (still open within it; not counted in percent).
     """
-    return _counts_for_periods([(start, end)], now or timezone.now())[0]
+    return _counts_for_periods([(start, end)], now or timezone.now(), cache=cache)[0]
 
 
-def service_times(year: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def service_times(year: int, *, now: dt.datetime | None = None, cache: bool = True) -> dict[str, Any]:
     """The `service_times` object of `kpi --year YYYY --json` (percent as Decimal or None)."""
-    return service_times_between(*period_bounds(year), now=now)
+    return service_times_between(*period_bounds(year), now=now, cache=cache)
 
 
 def service_times_month(year: int, month: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -99,9 +125,15 @@ def service_times_by_month(year: int, *, now: dt.datetime | None = None) -> list
     return list(zip(months, counts, strict=True))
 
 
-def service_times_by_year(years: list[int], *, now: dt.datetime | None = None) -> dict[int, dict[str, Any]]:
+def service_times_by_year(
+    years: list[int], *, now: dt.datetime | None = None, cache: bool = True
+) -> dict[int, dict[str, Any]]:
     """The `service_times` object of each year, in one query (the KPI trend)."""
-    counts = _counts_for_periods([period_bounds(year) for year in years], now or timezone.now()) if years else []
+    counts = (
+        _counts_for_periods([period_bounds(year) for year in years], now or timezone.now(), cache=cache)
+        if years
+        else []
+    )
     return dict(zip(years, counts, strict=True))
 
 
