@@ -20,9 +20,8 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,6 +43,12 @@ MAX_ATTEMPTS = 5
 PRUNE_BATCH = 1000
 # Notices this process created, so that a run tells how many it planned without counting the table.
 _created = 0
+
+
+class Stop(Protocol):
+    """What tells a run to stop after the notice in hand (the worker's stop flag, or an Event)."""
+
+    def is_set(self) -> bool: ...
 
 
 def register_planner(planner: Planner, *, order: int = 100) -> None:
@@ -110,7 +115,7 @@ def send_due_notices(
     now: dt.datetime | None = None,
     worker: str | None = None,
     limit: int = 200,
-    stop: threading.Event | None = None,
+    stop: Stop | None = None,
 ) -> int:
     """Send every due, unsent notice once (until `stop` is set). Returns how many were sent."""
     now = now or timezone.now()
@@ -142,7 +147,7 @@ def send_due_notices(
     return sent
 
 
-def run_planners(now: dt.datetime, *, stop: threading.Event | None = None) -> int:
+def run_planners(now: dt.datetime, *, stop: Stop | None = None) -> int:
     """Run every planner (until `stop` is set); one that fails is logged. Returns how many notices were planned."""
     before = _created
     for planner in planners():
@@ -155,7 +160,7 @@ def run_planners(now: dt.datetime, *, stop: threading.Event | None = None) -> in
     return _created - before
 
 
-def run_once(*, now: dt.datetime | None = None, stop: threading.Event | None = None) -> tuple[int, int]:
+def run_once(*, now: dt.datetime | None = None, stop: Stop | None = None) -> tuple[int, int]:
     """Plan every notice that is due by now, then send. Returns (planned, sent)."""
     now = now or timezone.now()
     planned = run_planners(now, stop=stop)

@@ -183,3 +183,17 @@ def test_sigterm_stops_the_worker_process_cleanly(tmp_path):
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+@pytest.mark.django_db
+def test_a_signal_just_before_the_wait_ends_it_too(own_planners, monkeypatch):
+    def signalled_then_waiting():
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives as the loop is about to wait
+
+    monkeypatch.setattr(worker_command, "close_old_connections", signalled_then_waiting)
+    out = io.StringIO()
+    started = time.monotonic()
+    call_command("simkerma_worker", "--loop", "--interval", "60", stdout=out)
+
+    assert time.monotonic() - started < 10
+    assert out.getvalue().splitlines()[-2:] == ["planned 0 notice(s), sent 0", "stopped"]

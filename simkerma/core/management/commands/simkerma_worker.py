@@ -1,5 +1,7 @@
+import contextlib
+import os
+import select
 import signal
-import threading
 import time
 from types import FrameType
 from typing import Any
@@ -14,8 +16,18 @@ from simkerma.core.staging import staging_sweep
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-class _WakeUp(Exception):
-    """Raised by the signal handler to end the wait between runs at once."""
+class StopFlag:
+    """Whether a stop signal came. A plain flag: the signal handler may set it while the main
+    thread is anywhere, and no lock can be held at that moment (an Event could deadlock)."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
 
 
 class Command(BaseCommand):
@@ -30,41 +42,40 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="Seconds between runs in --loop mode.")
 
     def handle(self, *args: Any, loop: bool = False, interval: int = 60, **options: Any) -> None:
-        # Set by the signal handler and only read here (is_set takes no lock), so the handler can
-        # never wait for a lock the interrupted main thread holds.
-        self.stop = threading.Event()
-        self.waiting = False
+        self.stop = StopFlag()
         if not loop:
             self.run_step()
             return
+        # The wait between runs watches a pipe that the interpreter writes to the moment a signal
+        # arrives, so a signal just before the wait begins ends it too.
+        self.wakeup, wakeup_in = os.pipe()
+        for fd in (self.wakeup, wakeup_in):
+            os.set_blocking(fd, False)
+        previous_fd = signal.set_wakeup_fd(wakeup_in)
         previous = {number: signal.signal(number, self.on_signal) for number in STOP_SIGNALS}
         try:
             while not self.stop.is_set():
-                try:
-                    self.run_step()
-                    close_old_connections()
-                    self.wait(interval)
-                except _WakeUp:  # a signal in the moment the wait ends
-                    pass
+                self.run_step()
+                close_old_connections()
+                self.wait(interval)
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
+            signal.set_wakeup_fd(previous_fd)
+            os.close(self.wakeup)
+            os.close(wakeup_in)
         self.stdout.write("stopped")
 
     def wait(self, seconds: int) -> None:
-        """Sleep until the next run; a stop signal ends the sleep at once.
-
-        A sleep is interrupted by a signal, and the handler raises to end it; a wait on a lock is
-        not reliably interrupted, so the loop does not wait on the event.
-        """
-        self.waiting = True
-        try:
-            if not self.stop.is_set():
-                time.sleep(seconds)
-        except _WakeUp:
-            pass
-        finally:
-            self.waiting = False
+        """Wait until the next run; a stop signal ends the wait at once."""
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.wakeup], [], [], left)
+            if readable:
+                with contextlib.suppress(BlockingIOError):
+                    # The interpreter writes each signal's number as it arrives, before its handler runs.
+                    if any(number in STOP_SIGNALS for number in os.read(self.wakeup, 512)):
+                        self.stop.set()
 
     def run_step(self) -> None:
         planned, sent = run_once(stop=self.stop)
@@ -76,5 +87,3 @@ class Command(BaseCommand):
 
     def on_signal(self, number: int, frame: FrameType | None) -> None:
         self.stop.set()
-        if self.waiting:
-            raise _WakeUp
