@@ -17,6 +17,7 @@ models (bulk inserts, raw SQL) calls `bump(name)` itself.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ from simkerma.core.models import DataVersion
 T = TypeVar("T")
 # A cached figure is dropped after a day at the latest, so entries under old versions do not pile up.
 CACHE_SECONDS = 24 * 3600
+MAX_KEY_LENGTH = 200
 
 
 def bump(name: str) -> None:
@@ -46,8 +48,11 @@ def versions(names: Iterable[str]) -> tuple[int, ...]:
 
 
 def _versioned_key(key: str, depends_on: Iterable[str]) -> str:
+    """The cache key: `key` and the versions, hashed when long (the database cache holds 255
+    characters, memcached 250)."""
     names = sorted(depends_on)
-    return "figures:" + key + ":" + ":".join(f"{n}={v}" for n, v in zip(names, versions(names), strict=True))
+    full = "figures:" + key + ":" + ":".join(f"{n}={v}" for n, v in zip(names, versions(names), strict=True))
+    return full if len(full) <= MAX_KEY_LENGTH else "figures:" + hashlib.sha256(full.encode()).hexdigest()
 
 
 def cached(key: str, depends_on: Iterable[str], compute: Callable[[], T]) -> T:

@@ -58,3 +58,32 @@ def test_a_figure_depends_on_every_version_it_names():
     assert cached("units-2", ["test-units", "other"], count_units) == 2
     bump("other")
     assert cached("units-2", ["test-units", "other"], lambda: -1) == -1
+
+
+def test_a_long_key_is_hashed_to_what_every_cache_holds_and_stays_distinct():
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+
+    long_a, long_b = "a" * 400, "a" * 399 + "b"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        assert cached(long_a, ["test-units"], lambda: 1) == 1
+        assert cached(long_b, ["test-units"], lambda: 2) == 2
+        assert cached(long_a, ["test-units"], lambda: 3) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deployed_database_cache_holds_every_figure_key():
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_figures_cache"}
+    with override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
+        try:
+            assert cached("x" * 400, ["test-units"], lambda: {"percent": 1}) == {"percent": 1}
+            assert cached("x" * 400, ["test-units"], lambda: {"percent": 2}) == {"percent": 1}
+        finally:
+            caches["default"].clear()
