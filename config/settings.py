@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "simkerma.servicedesk",
     "simkerma.evaluations",
     "simkerma.kpis",
+    "simkerma.imports",
+    "simkerma.api",
     # Composes the others (home page, navigation, demo); it comes last.
     "simkerma.site",
 ]
