@@ -2,7 +2,9 @@
 
 The importer reads by it, the exporter writes by it, and the blank template's instructions sheet
 is written from it, so the three cannot drift apart. The format is a contract: sheets and columns
-may be added, never renamed or removed, and the order below is the order in the file.
+may be added, never renamed or removed, and the order below is the order in the file. The
+columns Simkerma adds come after the contract's and are optional, so a file written to the
+contract alone still imports.
 """
 
 from __future__ import annotations
@@ -224,6 +226,25 @@ KEGIATAN = Sheet(
         Column(
             "bukti", Kind.TEXT, help="Bukti pelaksanaan, misalnya tautan laporan.", example="https://contoh/laporan"
         ),
+        # Simkerma's own columns, after the contract's.
+        Column(
+            "jenis_kegiatan",
+            Kind.CHOICE,
+            choices=(
+                "rapat",
+                "penjadwalan",
+                "kunjungan",
+                "kuliah_tamu",
+                "magang",
+                "penelitian_bersama",
+                "pkm",
+                "pelatihan",
+                "sertifikasi",
+                "lainnya",
+            ),
+            help="Jenis kegiatan. Kosong: lainnya.",
+            example="magang",
+        ),
     ),
     key=("kode",),
     help="Kegiatan pelaksanaan kerja sama.",
@@ -261,6 +282,9 @@ LAYANAN = Sheet(
         Column("direspons", Kind.DATETIME, help="Waktu respons pertama (WIB).", example="2025-03-03 09:25"),
         Column("draf_dikirim", Kind.DATETIME, help="Waktu draf dokumen dikirim (WIB).", example="2025-03-03 14:00"),
         Column("ditindaklanjuti", Kind.DATETIME, help="Waktu permintaan mitra ditindaklanjuti (WIB).", example=""),
+        # Simkerma's own columns, after the contract's.
+        Column("perihal", Kind.TEXT, help="Perihal permintaan. Kosong: dibuat dari kode dan jenisnya.", example=""),
+        Column("pemohon", Kind.TEXT, help="Nama pemohon. Kosong: nama mitra, atau tidak diketahui.", example=""),
     ),
     key=("kode",),
     help="Permintaan layanan dengan waktu-waktunya (jam kerja dihitung oleh Simkerma).",
