@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,9 +29,21 @@ def due_soon_percent() -> int:
     return int(settings.SIMKERMA_DUE_SOON_PERCENT)
 
 
-def clocks_compute(request: ServiceRequest) -> None:
-    """Set every clock's deadlines from received_at, with the calendar in force at that moment."""
-    version = CalendarVersion.objects.in_force(request.received_at)
+def version_in_force(versions: Sequence[CalendarVersion], moment: dt.datetime) -> CalendarVersion | None:
+    """The version in force at `moment` among `versions` (newest first), as `in_force` finds it."""
+    return next((version for version in versions if version.effective_from <= moment), None)
+
+
+def clocks_compute(request: ServiceRequest, *, versions: Sequence[CalendarVersion] | None = None) -> None:
+    """Set every clock's deadlines from received_at, with the calendar in force at that moment.
+
+    A caller computing many requests (the workbook importer) passes every calendar version, newest
+    first, so that each request does not look its version up again.
+    """
+    if versions is None:
+        version = CalendarVersion.objects.in_force(request.received_at)
+    else:
+        version = version_in_force(versions, request.received_at)
     calendar = calendar_from_settings(version, around=request.received_at)
     request.calendar_version = version
     for clock in CLOCKS:
