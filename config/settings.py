@@ -190,6 +190,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "simkerma_cache"}}
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+CACHES["progress"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    if redis_url
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "progress")}
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -298,4 +303,15 @@ SIMKERMA_RECEIPT_WINDOW = int(os.environ.get("SIMKERMA_RECEIPT_WINDOW", "86400")
 SIMKERMA_DRAFT_TEMPLATE_DIR = VAR_DIR / "draft-templates"
 SIMKERMA_DRAFT_MAX_BYTES = int(os.environ.get("SIMKERMA_DRAFT_MAX_MB", "5")) * 1024 * 1024
 SIMKERMA_DRAFT_DEFAULT_YEARS = int(os.environ.get("SIMKERMA_DRAFT_DEFAULT_YEARS", "5"))
+# The web import page: the largest upload; files up to SIMKERMA_IMPORT_INLINE_MAX_KB are checked and
+# imported within the request, larger ones by the worker, which looks for queued jobs every
+# SIMKERMA_WORKER_JOB_POLL_SECONDS. A job whose worker has held it longer than the lease is failed.
+SIMKERMA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("SIMKERMA_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+SIMKERMA_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("SIMKERMA_IMPORT_INLINE_MAX_KB", "64")) * 1024
+SIMKERMA_IMPORT_LEASE_SECONDS = int(os.environ.get("SIMKERMA_IMPORT_LEASE_SECONDS", "3600"))
+SIMKERMA_WORKER_JOB_POLL_SECONDS = float(os.environ.get("SIMKERMA_WORKER_JOB_POLL_SECONDS", "2"))
+# Import progress is written to this cache, never the database, whose write lock a running import
+# holds on SQLite (docs/user-guide.md, "Importing a workbook"). It must be shared by the web
+# processes and the worker: files under var/ by default, Redis when REDIS_URL is set.
+SIMKERMA_IMPORT_PROGRESS_CACHE = "progress"
 SIMKERMA_BASE_URL = os.environ.get("SIMKERMA_BASE_URL", "http://127.0.0.1:8000")

@@ -1,4 +1,4 @@
-"""The notice worker: a failing planner, pruning, stop signals and a flat number of queries."""
+"""The worker: a failing planner, pruning, stop signals, a flat number of queries and the job runners."""
 
 import datetime as dt
 import io
@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from simkerma.core import jobs as core_jobs
 from simkerma.core import notices
 from simkerma.core.management.commands import simkerma_worker as worker_command
 from simkerma.core.models import Notice
@@ -197,3 +198,91 @@ def test_a_signal_just_before_the_wait_ends_it_too(own_planners, monkeypatch):
 
     assert time.monotonic() - started < 10
     assert out.getvalue().splitlines()[-2:] == ["planned 0 notice(s), sent 0", "stopped"]
+
+
+@pytest.fixture
+def own_runners(monkeypatch):
+    """Only the job runners a test registers."""
+    monkeypatch.setattr(core_jobs, "_runners", Registry("job runner"))
+
+
+def queue_of(count, ran):
+    """A runner with `count` jobs waiting: it runs one per call and records the worker's name."""
+    left = [count]
+
+    def runner(worker):
+        if not left[0]:
+            return False
+        left[0] -= 1
+        ran.append(worker)
+        return True
+
+    return runner
+
+
+@pytest.mark.django_db
+def test_every_runner_is_asked_until_none_has_a_job_left(own_runners, caplog):
+    ran_a, ran_b = [], []
+    core_jobs.register_job_runner("a", queue_of(3, ran_a))
+
+    def broken(worker):
+        raise RuntimeError("runner broke")
+
+    core_jobs.register_job_runner("broken", broken)
+    core_jobs.register_job_runner("b", queue_of(1, ran_b))
+
+    with caplog.at_level(logging.ERROR, logger="simkerma.core.jobs"):
+        assert core_jobs.run_jobs("w1") == 4
+
+    assert (ran_a, ran_b) == (["w1"] * 3, ["w1"])
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert "broken" in record.getMessage()
+    assert core_jobs.run_jobs("w1") == 0
+
+
+@pytest.mark.django_db
+def test_a_stop_ends_the_jobs_after_the_one_in_hand(own_runners):
+    stop = worker_command.StopFlag()
+    ran = []
+    queued = queue_of(5, ran)
+
+    def run_then_stop(worker):
+        stop.set()
+        return queued(worker)
+
+    core_jobs.register_job_runner("stopping", run_then_stop)
+    assert core_jobs.run_jobs("w1", stop=stop) == 1
+    assert len(ran) == 1
+
+
+@pytest.mark.django_db
+def test_one_run_runs_the_queued_jobs_too(own_planners, own_runners):
+    ran = []
+    core_jobs.register_job_runner("queue", queue_of(2, ran))
+    out = io.StringIO()
+    call_command("simkerma_worker", stdout=out)
+    assert len(ran) == 2
+    assert "ran 2 job(s)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_wait_between_runs_runs_a_job_queued_meanwhile(own_planners, own_runners, settings):
+    """The notices wait for the interval (60 s); a job queued after the run starts at the next poll."""
+    settings.SIMKERMA_WORKER_JOB_POLL_SECONDS = 0
+    asked = []
+
+    def queued_during_the_wait(worker):
+        asked.append(worker)
+        if len(asked) == 1:  # asked by the run itself: nothing queued yet
+            return False
+        os.kill(os.getpid(), signal.SIGTERM)  # the job ran; end the loop here
+        return len(asked) == 2
+
+    core_jobs.register_job_runner("queue", queued_during_the_wait)
+    out = io.StringIO()
+    started = time.monotonic()
+    call_command("simkerma_worker", "--loop", "--interval", "60", stdout=out)
+
+    assert time.monotonic() - started < 10
+    assert len(asked) == 2
+    assert out.getvalue().splitlines()[-2:] == ["ran 1 job(s)", "stopped"]

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from simkerma.core.concurrency import submission_tokens_purge
-from simkerma.core.notices import notices_prune, run_once
+from simkerma.core.jobs import poll_seconds, run_jobs
+from simkerma.core.notices import notices_prune, run_once, worker_id
 from simkerma.core.staging import staging_sweep
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -32,9 +33,10 @@ class StopFlag:
 
 class Command(BaseCommand):
     help = (
-        "Plan and send every reminder and notice that is due, then tidy up (expired form tokens, staged "
-        "uploads, old sent notices). With --loop, keep doing so until SIGTERM or SIGINT, which end it "
-        "after the notice or step in hand."
+        "Plan and send every reminder and notice that is due, run the queued background jobs (workbook "
+        "imports), then tidy up (expired form tokens, staged uploads, old sent notices). With --loop, keep "
+        "doing so until SIGTERM or SIGINT, which end it after the notice, job or step in hand; between "
+        "runs it looks for queued jobs every SIMKERMA_WORKER_JOB_POLL_SECONDS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -67,19 +69,32 @@ class Command(BaseCommand):
         self.stdout.write("stopped")
 
     def wait(self, seconds: int) -> None:
-        """Wait until the next run; a stop signal ends the wait at once."""
+        """Wait until the next run, running queued jobs every poll_seconds(); a stop signal ends the
+        wait at once (a job in hand runs to its end first)."""
         deadline = time.monotonic() + seconds
+        poll = poll_seconds()
+        next_poll = time.monotonic() + poll
         while not self.stop.is_set() and (left := deadline - time.monotonic()) > 0:
-            readable, _, _ = select.select([self.wakeup], [], [], left)
+            readable, _, _ = select.select([self.wakeup], [], [], max(0.0, min(left, next_poll - time.monotonic())))
             if readable:
                 with contextlib.suppress(BlockingIOError):
                     # The interpreter writes each signal's number as it arrives, before its handler runs.
                     if any(number in STOP_SIGNALS for number in os.read(self.wakeup, 512)):
                         self.stop.set()
+            elif time.monotonic() >= next_poll and not self.stop.is_set():
+                self.run_jobs()
+                close_old_connections()
+                next_poll = time.monotonic() + poll
+
+    def run_jobs(self) -> None:
+        if ran := run_jobs(worker_id(), stop=self.stop):
+            self.stdout.write(f"ran {ran} job(s)")
 
     def run_step(self) -> None:
         planned, sent = run_once(stop=self.stop)
         self.stdout.write(f"planned {planned} notice(s), sent {sent}")
+        if not self.stop.is_set():
+            self.run_jobs()
         for tidy in (submission_tokens_purge, staging_sweep, notices_prune):
             if self.stop.is_set():
                 return
