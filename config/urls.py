@@ -17,6 +17,7 @@ urlpatterns = [
     path("arsip/", include("simkerma.archive.urls")),
     path("layanan/", include("simkerma.servicedesk.urls")),
     path("evaluasi/", include("simkerma.evaluations.urls")),
+    path("impor/", include("simkerma.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from simkerma.accounts.models import Role
@@ -435,9 +435,16 @@ def test_unit_roles_and_accounts_without_a_role_may_not(coordinator, p3m_user, o
 def test_text_longer_than_a_cell_holds_is_reported(monkeypatch):
     monkeypatch.setattr(exporter, "MAX_CELL_TEXT", 10)
     PartnerFactory(code="M1", name="Nama yang panjang sekali")
-    _content, counts = exported()
+    with translation.override("en"):
+        _content, counts = exported()
     assert counts.warnings == (
         "Sheet Mitra, row 2, column nama: the text is longer than a cell holds (10 characters) and was cut there.",
+    )
+    with translation.override("id"):
+        _content, counts = exported()
+    assert counts.warnings == (
+        "Lembar Mitra, baris 2, kolom nama: teksnya lebih panjang daripada isi satu sel (10 karakter) "
+        "dan dipotong di situ.",
     )
 
 
