@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,7 +15,7 @@ from simkerma.imports.format import SHEETS_BY_NAME, normalise_header
 Rows = Sequence[Sequence[Any]]
 
 
-def workbook_bytes(sheets: dict[str, Rows], *, headers: dict[str, Sequence[str]] | None = None) -> bytes:
+def workbook_bytes(sheets: Mapping[str, Rows], *, headers: Mapping[str, Sequence[str]] | None = None) -> bytes:
     """An .xlsx with one sheet per entry: the format's headers (or `headers[name]`), then the rows."""
     book = Workbook()
     book.remove(book.active)
@@ -119,30 +119,31 @@ def evaluation_row(**values: Any) -> dict[str, Any]:
     }
 
 
-def full_workbook(*, activities: int = 1, requests: int = 1) -> bytes:
-    """A workbook with every sheet: one jurusan, prodi, partner, an MoU with an MoA under it, and
-    `activities` activities and `requests` requests."""
+def full_sheets(*, activities: int = 1, requests: int = 1) -> dict[str, list[list[Any]]]:
+    """Every sheet: two units, a prodi, a partner, an MoU with an MoA under it (written first: a
+    parent may be defined later in the sheet), `activities` activities, `requests` requests and an
+    evaluation."""
     moa = agreement_row(nomor="002/PL29/KS/2025", jenis="MoA", judul="Magang industri", induk_nomor="001/PL29/KS/2025")
-    return workbook_bytes(
-        {
-            "Unit": rows_as_dicts("Unit", [unit_row(), unit_row(kode="P3M", nama="P3M", jenis="p3m")]),
-            "Prodi": rows_as_dicts("Prodi", [prodi_row(aktif_mulai=2015)]),
-            "Mitra": rows_as_dicts("Mitra", [partner_row()]),
-            # The MoA comes first: a parent may be defined later in the sheet.
-            "Dokumen": rows_as_dicts("Dokumen", [moa, agreement_row()]),
-            "Kegiatan": rows_as_dicts(
-                "Kegiatan",
-                [
-                    activity_row(
-                        kode=f"K2025-{n:05d}", dokumen_nomor="002/PL29/KS/2025" if n % 2 else "001/PL29/KS/2025"
-                    )
-                    for n in range(1, activities + 1)
-                ],
-            ),
-            "Layanan": rows_as_dicts("Layanan", [request_row(kode=f"L2025-{n:05d}") for n in range(1, requests + 1)]),
-            "Evaluasi": rows_as_dicts("Evaluasi", [evaluation_row()]),
-        }
-    )
+    return {
+        "Unit": rows_as_dicts("Unit", [unit_row(), unit_row(kode="P3M", nama="P3M", jenis="p3m")]),
+        "Prodi": rows_as_dicts("Prodi", [prodi_row(aktif_mulai=2015)]),
+        "Mitra": rows_as_dicts("Mitra", [partner_row()]),
+        "Dokumen": rows_as_dicts("Dokumen", [moa, agreement_row()]),
+        "Kegiatan": rows_as_dicts(
+            "Kegiatan",
+            [
+                activity_row(kode=f"K2025-{n:05d}", dokumen_nomor=("002" if n % 2 else "001") + "/PL29/KS/2025")
+                for n in range(1, activities + 1)
+            ],
+        ),
+        "Layanan": rows_as_dicts("Layanan", [request_row(kode=f"L2025-{n:05d}") for n in range(1, requests + 1)]),
+        "Evaluasi": rows_as_dicts("Evaluasi", [evaluation_row()]),
+    }
+
+
+def full_workbook(*, activities: int = 1, requests: int = 1) -> bytes:
+    """A workbook with every sheet (full_sheets)."""
+    return workbook_bytes(full_sheets(activities=activities, requests=requests))
 
 
 # Hostile files.
@@ -198,7 +199,11 @@ def million_empty_rows(rows: int = 1_000_000) -> bytes:
 
 
 def long_cell(length: int = 100_000) -> bytes:
-    return workbook_bytes({"Mitra": rows_as_dicts("Mitra", [partner_row(alamat="x" * length)])})
+    """A Mitra row whose alamat holds `length` characters (more than Excel itself writes, 32,767)."""
+    data = workbook_bytes({"Mitra": rows_as_dicts("Mitra", [partner_row(alamat="LONGCELL")])})
+    package = zipfile.ZipFile(io.BytesIO(data))
+    name = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in package.namelist() else "xl/worksheets/sheet1.xml"
+    return _replace_member(data, name, package.read(name).decode().replace("LONGCELL", "x" * length).encode())
 
 
 def many_columns(count: int = 200) -> bytes:
