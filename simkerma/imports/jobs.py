@@ -41,6 +41,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from simkerma.core.notices import worker_id
 from simkerma.core.ooxml import check_ooxml_package
@@ -54,6 +55,11 @@ logger = logging.getLogger(__name__)
 S = ImportJob.Status
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes (a new stage is written at once)
 NAME_MAX = 255
+# Why a job failed, stored as English msgids (the values apart) and translated as the page shows them.
+STOPPED = N_("The worker running this job stopped before it finished; nothing was saved. Upload the workbook again.")
+NOT_ALLOWED = N_("%(user)s may no longer import workbooks; nothing was saved.")
+CRASHED = N_("The import stopped with an error; nothing was saved. (%(error)s)")
+CHANGED = N_("The data changed since the check and the import found problems; nothing was saved.")
 STAGES = {
     "read": gettext_lazy("Reading the file"),
     "check": gettext_lazy("Checking the rows"),
@@ -156,7 +162,14 @@ def import_job_confirm(*, job: ImportJob, user: Any) -> ImportJob:
             code="not_confirmable",
         )
     queued = ImportJob.objects.filter(pk=job.pk, status=S.CHECKED).update(
-        status=S.QUEUED, confirmed_by=user, confirmed_at=timezone.now(), stage="", done=0, total=0, error=""
+        status=S.QUEUED,
+        confirmed_by=user,
+        confirmed_at=timezone.now(),
+        stage="",
+        done=0,
+        total=0,
+        error="",
+        error_params={},
     )
     if not queued:
         raise ValidationError(_("This import has been confirmed already."), code="confirmed")
@@ -271,9 +284,8 @@ def jobs_expire(*, now: dt.datetime | None = None) -> int:
             status=S.FAILED,
             finished_at=now,
             lease_until=None,
-            error=_(
-                "The worker running this job stopped before it finished; nothing was saved. Upload the workbook again."
-            ),
+            error=STOPPED,
+            error_params={},
         )
         progress_cache().delete(progress_key(pk))
     return failed
@@ -303,7 +315,8 @@ def job_run(job: ImportJob) -> None:
             job,
             progress,
             status=S.FAILED,
-            error=_("%(user)s may no longer import workbooks; nothing was saved.") % {"user": user.display_name},
+            error=NOT_ALLOWED,
+            error_params={"user": user.display_name},
         )
         return
     except Exception as error:  # anything at all: the job ends failed, the data as it was
@@ -312,8 +325,8 @@ def job_run(job: ImportJob) -> None:
             job,
             progress,
             status=S.FAILED,
-            error=_("The import stopped with an error; nothing was saved. (%(error)s)")
-            % {"error": f"{type(error).__name__}: {error}"[:1500]},
+            error=CRASHED,
+            error_params={"error": f"{type(error).__name__}: {error}"[:1500]},
         )
         return
     if checking:
@@ -326,11 +339,19 @@ def job_run(job: ImportJob) -> None:
             progress,
             status=S.FAILED,
             import_result=result.to_json(),
-            error=_("The data changed since the check and the import found problems; nothing was saved."),
+            error=CHANGED,
         )
 
 
-def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, error: str = "", **results: Any) -> None:
+def _finish(
+    job: ImportJob,
+    progress: ProgressWriter,
+    *,
+    status: str,
+    error: str = "",
+    error_params: dict[str, str] | None = None,
+    **results: Any,
+) -> None:
     last = progress.last or Progress(stage="", done=0, total=0)
     ImportJob.objects.filter(pk=job.pk, claimed_by=job.claimed_by, status=job.status).update(
         status=status,
@@ -340,6 +361,7 @@ def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, error: str
         done=last.done,
         total=last.total,
         error=error,
+        error_params=error_params or {},
         **results,
     )
     progress.clear()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.imports.results import ImportResult
@@ -60,7 +61,9 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     check_result = models.JSONField(_("result of the check"), null=True, blank=True)
     import_result = models.JSONField(_("result of the import"), null=True, blank=True)
+    # Why the job failed, as an English msgid with its values: shown in the reader's language.
     error = models.TextField(_("error"), blank=True)
+    error_params = models.JSONField(_("values of the error"), default=dict, blank=True)
     claimed_by = models.CharField(_("worker"), max_length=100, blank=True)
     lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
@@ -85,6 +88,13 @@ class ImportJob(models.Model):
     def result(self) -> ImportResult | None:
         """What the page shows: the import's result once it ran, else the check's."""
         return self.imported or self.checked
+
+    @property
+    def error_message(self) -> str:
+        if not self.error:
+            return ""
+        text = gettext(self.error)
+        return text % self.error_params if self.error_params else text
 
     @property
     def is_running(self) -> bool:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from simkerma.accounts.models import Role
@@ -132,8 +133,6 @@ def test_a_file_that_is_not_a_workbook_is_refused_and_nothing_is_kept(staff, nam
 
 def test_a_word_document_named_xlsx_is_refused(staff):
     stream = io.BytesIO()
-    import zipfile
-
     with zipfile.ZipFile(stream, "w") as package:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr("word/document.xml", "<document/>")
@@ -210,7 +209,9 @@ def test_a_job_whose_worker_died_is_failed_once_its_lease_runs_out(staff, backgr
     assert jobs.run_next_import_job("worker-2") is False
     job.refresh_from_db()
     assert job.status == S.FAILED
-    assert "stopped before it finished; nothing was saved" in job.error
+    assert job.error == jobs.STOPPED
+    with translation.override("en"):
+        assert "stopped before it finished; nothing was saved" in job.error_message
 
     jobs.job_run(dead)  # the dead worker comes back: its late outcome does not overwrite the record
     job.refresh_from_db()
@@ -234,7 +235,9 @@ def test_an_exception_inside_the_import_leaves_the_data_as_it_was(staff, backgro
 
     job.refresh_from_db()
     assert job.status == S.FAILED
-    assert "nothing was saved" in job.error and "RuntimeError: disk full" in job.error
+    assert job.error == jobs.CRASHED and job.error_params == {"error": "RuntimeError: disk full"}
+    with translation.override("id"):  # stored in English, shown in the reader's language
+        assert job.error_message == "Impor berhenti karena galat; tidak ada yang disimpan. (RuntimeError: disk full)"
     assert job.import_result is None
     assert Unit.objects.get(code="IF").name == "Teknik Informatika (lama)"
     assert not Prodi.objects.exists()
@@ -251,7 +254,7 @@ def test_an_import_that_finds_new_problems_saves_nothing(staff, background):
     jobs.run_next_import_job("worker-1")
     job.refresh_from_db()
     assert job.status == S.FAILED
-    assert "changed since the check" in job.error
+    assert job.error == jobs.CHANGED
     assert [(p.sheet, p.row, p.column) for p in job.imported.problems] == [("Prodi", 2, "unit_kode")]
     assert not Prodi.objects.exists()
 
@@ -274,7 +277,8 @@ def test_progress_goes_to_the_cache_at_a_bounded_rate(staff, background):
     assert writer.writes == 3
     progress = jobs.job_progress(ImportJob.objects.get(pk=job.pk))
     assert (progress.stage, progress.done, progress.total, progress.percent) == ("check", 1, 10_000, 0)
-    assert str(progress.label) == "Checking the rows"
+    with translation.override("en"):
+        assert progress.label == "Checking the rows"
 
 
 def test_a_finished_job_shows_the_progress_on_its_row(staff):
