@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import Workbook
 
 from simkerma.accounts.models import Role
 from simkerma.accounts.tests.factories import UserFactory
@@ -14,6 +16,7 @@ from simkerma.imports.models import ImportJob
 from simkerma.imports.results import Warning
 from simkerma.imports.tests.test_jobs import BAD_PRODI, GOOD_PRODI, workbook, xlsx
 from simkerma.org.models import Prodi, Unit
+from simkerma.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,3 +220,21 @@ def test_the_uploaded_file_is_served_to_the_team_as_an_attachment(staff_client, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert staff_client.get("/impor/999999/berkas/").status_code == 404
+
+
+def test_a_near_duplicate_partner_is_shown_with_a_link_to_it(staff_client):
+    existing = PartnerFactory(code="M0001", name="PT Galangan Kapal Nusantara")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mitra"
+    sheet.append(["kode", "nama", "jenis", "negara"])
+    sheet.append(["M0002", "PT Galangan Kapal Nusantara Tbk", "industri", "ID"])
+    stream = io.BytesIO()
+    book.save(stream)
+
+    upload(staff_client, stream.getvalue())
+    job = ImportJob.objects.get()
+    assert job.status == S.CHECKED
+    html = staff_client.get(f"/impor/{job.pk}/").content.decode()
+    warnings = re.search(r'<ul id="import-warnings">(.*?)</ul>', html, re.S).group(1)
+    assert "M0001" in warnings and f'href="{existing.get_absolute_url()}"' in warnings
