@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The API documentation's Swagger UI is served from the package's own static files, never a CDN.
+    "ninja",
     "simkerma.core",
     "simkerma.accounts",
     "simkerma.org",
@@ -269,6 +271,13 @@ SIMKERMA_PDF_MAX_PAGES = int(os.environ.get("SIMKERMA_PDF_MAX_PAGES", "500"))
 # Word and Excel packages (zip files): most members, and most bytes once inflated.
 SIMKERMA_OOXML_MAX_MEMBERS = int(os.environ.get("SIMKERMA_OOXML_MAX_MEMBERS", "1000"))
 SIMKERMA_OOXML_MAX_INFLATED_BYTES = int(os.environ.get("SIMKERMA_OOXML_MAX_INFLATED_MB", "64")) * 1024 * 1024
+# The workbook importer (docs/workbook.md): sheets, columns and rows read at most, consecutive empty
+# rows after which a sheet is taken to end, and the length of a text cell with no column limit.
+SIMKERMA_IMPORT_MAX_SHEETS = int(os.environ.get("SIMKERMA_IMPORT_MAX_SHEETS", "30"))
+SIMKERMA_IMPORT_MAX_COLUMNS = int(os.environ.get("SIMKERMA_IMPORT_MAX_COLUMNS", "60"))
+SIMKERMA_IMPORT_MAX_ROWS = int(os.environ.get("SIMKERMA_IMPORT_MAX_ROWS", "1000000"))
+SIMKERMA_IMPORT_MAX_EMPTY_ROWS = int(os.environ.get("SIMKERMA_IMPORT_MAX_EMPTY_ROWS", "1000"))
+SIMKERMA_IMPORT_MAX_TEXT = int(os.environ.get("SIMKERMA_IMPORT_MAX_TEXT", "10000"))
 SIMKERMA_CALENDAR_FEED_PAST_DAYS = int(os.environ.get("SIMKERMA_CALENDAR_FEED_PAST_DAYS", "365"))
 SIMKERMA_INSTITUTION_CITY = os.environ.get("SIMKERMA_INSTITUTION_CITY", "Batam")
 SIMKERMA_INSTITUTION_ADDRESS = os.environ.get(

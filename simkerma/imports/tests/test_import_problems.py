@@ -241,3 +241,14 @@ def test_an_evaluation_for_a_year_the_agreement_was_not_in_force(staff):
     data = with_sheets(Evaluasi=files.rows_as_dicts("Evaluasi", [files.evaluation_row(tahun=2040)]))
 
     assert places(run(data, staff)) == {("Evaluasi", 2, "tahun"): "The agreement was not in force in 2040."}
+
+
+def test_places_and_messages_are_in_indonesian_for_the_office(staff):
+    from simkerma.imports.results import Problem
+
+    with translation.override("id"):
+        assert Problem("Dokumen", 7, "tanggal_berakhir", "x").place == "Dokumen, baris 7, kolom tanggal_berakhir"
+        assert Problem("", None, None, "x").place == "Berkas"
+        data = with_sheets(Kegiatan=files.rows_as_dicts("Kegiatan", [files.activity_row(dokumen_nomor="NOPE")]))
+        [problem] = run(data, staff).problems
+    assert problem.message == "dokumen_nomor NOPE tidak ada di lembar Dokumen maupun di Simkerma."
