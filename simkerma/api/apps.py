@@ -6,3 +6,9 @@ class ApiConfig(AppConfig):
     name = "simkerma.api"
     label = "api"
     verbose_name = _("JSON API")
+
+    def ready(self) -> None:
+        from simkerma.accounts.profile import register_profile_section
+        from simkerma.api.views import token_section
+
+        register_profile_section("api-tokens", token_section, template="api/_profile_tokens.html", order=20)
