@@ -238,3 +238,19 @@ def test_a_near_duplicate_partner_is_shown_with_a_link_to_it(staff_client):
     html = staff_client.get(f"/impor/{job.pk}/").content.decode()
     warnings = re.search(r'<ul id="import-warnings">(.*?)</ul>', html, re.S).group(1)
     assert "M0001" in warnings and f'href="{existing.get_absolute_url()}"' in warnings
+
+
+def test_the_record_of_imports_takes_as_many_queries_for_many_jobs_as_for_few(
+    staff_client, staff, django_assert_num_queries
+):
+    data = workbook()
+    jobs.import_job_upload(user=staff, upload=xlsx(data))
+    staff_client.get(PAGE)
+    with django_assert_num_queries(5):  # the session, the user, the navigation's two, the jobs with their users
+        html = staff_client.get(PAGE).content.decode()
+    assert html.count('<tr id="import-job-') == 1
+    for n in range(6):
+        jobs.import_job_upload(user=UserFactory(role=Role.KAPOKJA), upload=xlsx(data, f"data-{n}.xlsx"))
+    with django_assert_num_queries(5):
+        html = staff_client.get(PAGE).content.decode()
+    assert html.count('<tr id="import-job-') == 7
