@@ -289,3 +289,16 @@ def test_it_refuses_text_with_a_nul_character(reader, db, url, field):
     response = reader.get(API + url)
     assert response.status_code == 422, response.content
     assert field in [problem["loc"] for problem in response.json()["detail"]]
+
+
+def test_it_gives_a_coordinator_what_the_pages_give_them(bearer, coordinator, client_for, tree):
+    """Every role reads the whole registry (accounts.permissions.can_read), on the pages as here;
+    a coordinator narrows the list to their unit with the page's unit filter."""
+    client = bearer(coordinator)
+    everything = client.get(f"{API}/agreements?sort=number").json()
+    assert everything["count"] == 4
+    own = client.get(f"{API}/agreements?sort=number&unit=IF").json()
+    # The MoU names IF, the MoA names its prodi IF01.
+    assert [row["number"] for row in own["results"]] == ["001/MOU.PL29/III/2025", "002/PKS.PL29/III/2025"]
+    page = client_for(coordinator).get(f"/dokumen/?unit={coordinator.unit_id}&sort=number")
+    assert [agreement.number for agreement in page.context["page_obj"]] == [row["number"] for row in own["results"]]

@@ -115,3 +115,13 @@ def test_it_refuses_a_nul_character_in_the_body(bearer, staff, partner):
     response = post(bearer(staff, read_only=False), {**BODY, "message": "a\x00b"})
     assert response.status_code == 422
     assert ["body", "payload", "message"] in [problem["loc"] for problem in response.json()["detail"]]
+
+
+def test_it_speaks_english_whatever_the_site_language(bearer, staff, partner):
+    response = post(bearer(staff, read_only=False), {**BODY, "document_kind": None})
+    assert response.status_code == 422
+    assert {
+        "type": "value_error",
+        "loc": ["body", "payload", "document_kind"],
+        "msg": "Choose the document wanted: MoU, MoA/PKS or IA.",
+    } in response.json()["detail"]
