@@ -49,7 +49,7 @@ def org(ctx: Context) -> Org:
 
 
 def unit_kind(ctx: Context, code: str) -> str | None:
-    """The kind of a unit the workbook or Simkerma defines (None: unknown)."""
+    """The kind of a unit the workbook or Simkerma defines (None: unknown; "": its row is refused)."""
     defined = ctx.defined.get(UNIT.name, {})
     if code in defined:
         return defined[code]  # type: ignore[no-any-return]
@@ -74,7 +74,7 @@ class UnitImport(SheetImport):
         code = cells.get("kode")
         if code is None or self.duplicate(code, number, "kode", code):
             return
-        self.defined[code] = cells.get("jenis")
+        self.defined[code] = cells.get("jenis") or ""  # "": defined, by a row refused for its kind
         if any(cells.get(column) is None for column in ("nama", "jenis")):
             return
         kind: str = cells["jenis"]
@@ -142,7 +142,7 @@ class ProdiImport(SheetImport):
         if unit_code is not None and kind is None:
             self.ctx.unknown(self.name, number, "unit_kode", unit_code)
             return
-        if kind is None or any(cells.get(column) is None for column in ("nama", "jenjang")):
+        if not kind or any(cells.get(column) is None for column in ("nama", "jenjang")):
             return
         assert unit_code is not None
         stored = org(self.ctx).prodi.get(code)

@@ -252,3 +252,30 @@ def test_places_and_messages_are_in_indonesian_for_the_office(staff):
         data = with_sheets(Kegiatan=files.rows_as_dicts("Kegiatan", [files.activity_row(dokumen_nomor="NOPE")]))
         [problem] = run(data, staff).problems
     assert problem.message == "dokumen_nomor NOPE tidak ada di lembar Dokumen maupun di Simkerma."
+
+
+def test_a_refused_row_is_reported_once_not_again_by_the_rows_naming_it(staff):
+    data = with_sheets(
+        Unit=files.rows_as_dicts("Unit", [files.unit_row(jenis="fakultas")]),
+        Mitra=files.rows_as_dicts("Mitra", [files.partner_row(negara="XX")]),
+    )
+
+    found = places(run(data, staff))
+
+    assert set(found) == {("Unit", 2, "jenis"), ("Mitra", 2, "negara")}
+
+
+def test_codes_excel_stored_as_numbers_are_matched_as_text(staff):
+    data = files.workbook_bytes(
+        {
+            "Mitra": files.rows_as_dicts("Mitra", [files.partner_row(kode=2015.0)]),
+            "Dokumen": files.rows_as_dicts(
+                "Dokumen", [files.agreement_row(mitra_kode=2015, unit_kode=None, prodi_kode=None)]
+            ),
+        }
+    )
+
+    result = run(data, staff)
+
+    assert result.saved, result.problems
+    assert [p.code for p in Agreement.objects.get().partners.all()] == ["2015"]
