@@ -27,8 +27,16 @@ def test_the_page_offers_everything_or_one_year_and_the_template(client_for, sta
     page = response.content.decode()
     assert 'id="export-form"' in page and 'name="year"' in page
     assert reverse("imports:template_download") in page
-    # The navigation leads here.
-    assert f'href="{reverse("imports:export")}"' in page
+    # The team imports as well: the import page is one click away, and it links here.
+    assert f'id="export-import" href="{reverse("imports:import")}"' in page
+    import_page = client_for(staff).get(reverse("imports:import")).content.decode()
+    assert f'href="{reverse("imports:export")}"' in import_page
+
+
+@pytest.mark.django_db
+def test_readers_see_no_import_link(client_for, auditor):
+    page = client_for(auditor).get(reverse("imports:export")).content.decode()
+    assert 'id="export-form"' in page and 'id="export-import"' not in page
 
 
 @pytest.mark.django_db
@@ -95,10 +103,13 @@ def test_the_template_needs_a_role(client_for, outsider):
 
 @pytest.mark.django_db
 def test_the_navigation_names_import_for_the_team_and_export_for_readers(client_for, kapokja, auditor, coordinator):
-    link = f'href="{reverse("imports:export")}"'
-    assert link in client_for(kapokja).get(reverse("home")).content.decode()
-    assert link in client_for(auditor).get(reverse("home")).content.decode()
-    assert link not in client_for(coordinator).get(reverse("home")).content.decode()
+    export_link = f'href="{reverse("imports:export")}">Ekspor<'
+    import_link = f'href="{reverse("imports:import")}">Impor & ekspor<'
+    team = client_for(kapokja).get(reverse("home")).content.decode()
+    assert import_link in team and export_link not in team
+    assert export_link in client_for(auditor).get(reverse("home")).content.decode()
+    unit = client_for(coordinator).get(reverse("home")).content.decode()
+    assert export_link not in unit and import_link not in unit
 
 
 @pytest.mark.django_db
