@@ -8,6 +8,7 @@ recorded as a transition with the reason "imported".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -70,6 +71,7 @@ class ActivityImport(SheetImport):
         # (row, stored pk or None, values, agreement key, unit codes, prodi codes, status moved from)
         self.pending: list[tuple[int, int | None, tuple[Any, ...], str, tuple[str, ...], tuple[str, ...], str]] = []
         self.touched: list[int] = []
+        self.shared: dict[Any, Any] = {}
 
     def row(self, number: int, cells: dict[str, Any]) -> None:
         code = cells.get("kode")
@@ -116,10 +118,16 @@ class ActivityImport(SheetImport):
             self.check(ValidationError(errors), number)
             return
         activity.status = cells["status"]  # the workbook's status until compared with the stored one
-        values = tuple(getattr(activity, field) for field in FIELDS)
+        # Equal dates and agreement keys are shared between rows: a sheet of 600,000 activities
+        # keeps a few thousand of each, not one per row.
+        values = tuple(
+            self.shared.setdefault(v, v) if isinstance(v, dt.date) else v
+            for v in (getattr(activity, f) for f in FIELDS)
+        )
         if "jenis_kegiatan" not in self.present or cells.get("jenis_kegiatan") is None:
             values = (*values[:KIND_INDEX], None, *values[KIND_INDEX + 1 :])  # the stored kind stays
-        self.buffer.append((number, values, agreement_key(number_given or ""), units, prodi))
+        key = agreement_key(number_given or "")
+        self.buffer.append((number, values, self.shared.setdefault(key, key), units, prodi))
         if len(self.buffer) >= BATCH:
             self.flush()
 
