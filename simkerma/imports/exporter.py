@@ -33,11 +33,13 @@ from simkerma.agreements.models import Agreement
 from simkerma.core.dates import WIB
 from simkerma.core.xlsx import stream_row
 from simkerma.imports import format as fmt
+from simkerma.imports.reader import max_text
 from simkerma.imports.selectors import ExportData, ExportFilters, export_data, related_codes
 from simkerma.servicedesk.models import RequestKind, ServiceRequest
 
 CHUNK_SIZE = 2000
-# Excel holds at most this many characters in a cell; openpyxl cuts longer text there.
+# Excel holds at most this many characters in a cell; openpyxl cuts longer text there. Text longer
+# than the import takes (reader.max_text) is written whole, and reported, since the file would be refused.
 MAX_CELL_TEXT = 32767
 
 # The workbook's names for the values the models store otherwise.
@@ -267,19 +269,24 @@ def start_sheet(workbook: Workbook, sheet: fmt.Sheet) -> WriteOnlyWorksheet:
     return worksheet
 
 
-def _clean(sheet: fmt.Sheet, row: Row, row_number: int, warnings: list[str]) -> list[Any]:
+def _clean(sheet: fmt.Sheet, row: Row, row_number: int, import_limit: int, warnings: list[str]) -> list[Any]:
     values: list[Any] = []
     for column, value in zip(sheet.columns, row, strict=True):
         if value == "":
             value = None
-        elif isinstance(value, str) and len(value) > MAX_CELL_TEXT:
-            warnings.append(
-                _(
+        elif isinstance(value, str) and len(value) > import_limit:
+            place = {"sheet": sheet.name, "row": row_number, "column": column.name}
+            if len(value) > MAX_CELL_TEXT:
+                message = _(
                     "Sheet %(sheet)s, row %(row)s, column %(column)s: the text is longer than a cell "
                     "holds (%(limit)s characters) and was cut there."
-                )
-                % {"sheet": sheet.name, "row": row_number, "column": column.name, "limit": MAX_CELL_TEXT}
-            )
+                ) % {**place, "limit": MAX_CELL_TEXT}
+            else:
+                message = _(
+                    "Sheet %(sheet)s, row %(row)s, column %(column)s: the text is longer than the import "
+                    "takes (%(limit)s characters); shorten it before importing this file."
+                ) % {**place, "limit": import_limit}
+            warnings.append(message)
         values.append(value)
     return values
 
@@ -294,6 +301,7 @@ def export_workbook(
     """
     data = export_data(user=user, filters=ExportFilters(year=year))
     workbook = Workbook(write_only=True)
+    import_limit = min(max_text(), MAX_CELL_TEXT)
     counts: dict[str, int] = {}
     warnings: list[str] = []
     for sheet, queryset, rows in SOURCES:
@@ -305,7 +313,7 @@ def export_workbook(
         for chunk in rows(data):
             for row in chunk:
                 done += 1
-                stream_row(worksheet, _clean(sheet, row, done + 1, warnings))
+                stream_row(worksheet, _clean(sheet, row, done + 1, import_limit, warnings))
             if progress is not None:
                 progress(sheet.name, done, total)
         counts[sheet.name] = done

@@ -448,6 +448,26 @@ def test_text_longer_than_a_cell_holds_is_reported(monkeypatch):
     )
 
 
+@pytest.mark.django_db
+def test_text_longer_than_the_import_takes_is_written_whole_and_reported(settings):
+    settings.SIMKERMA_IMPORT_MAX_TEXT = 30
+    benefit = "Manfaat " * 5
+    ActivityFactory(code="K1", benefit=benefit)
+    with translation.override("en"):
+        content, counts = exported()
+    assert counts.warnings == (
+        "Sheet Kegiatan, row 2, column manfaat: the text is longer than the import takes (30 characters); "
+        "shorten it before importing this file.",
+    )
+    assert by_header(values(content)["Kegiatan"])[0]["manfaat"] == benefit
+    with translation.override("id"):
+        _content, counts = exported()
+    assert counts.warnings == (
+        "Lembar Kegiatan, baris 2, kolom manfaat: teksnya lebih panjang daripada yang diterima impor "
+        "(30 karakter); pendekkan sebelum mengimpor berkas ini.",
+    )
+
+
 def _dataset_of(size: int) -> None:
     for index in range(size):
         partner = PartnerFactory(code=f"M{index:03d}")
