@@ -254,3 +254,15 @@ def test_the_record_of_imports_takes_as_many_queries_for_many_jobs_as_for_few(
     with django_assert_num_queries(5):
         html = staff_client.get(PAGE).content.decode()
     assert html.count('<tr id="import-job-') == 7
+
+
+def test_the_administrator_reads_the_record_in_the_admin_and_cannot_change_it(client, staff):
+    job = jobs.import_job_upload(user=staff, upload=xlsx(workbook(), "kerjasama.xlsx"))
+    client.force_login(UserFactory(role=Role.ADMIN))
+    listing = client.get("/admin/imports/importjob/")
+    assert listing.status_code == 200 and "kerjasama.xlsx" in listing.content.decode()
+    detail = client.get(f"/admin/imports/importjob/{job.pk}/change/")
+    assert detail.status_code == 200 and job.sha256 in detail.content.decode()
+    assert client.post(f"/admin/imports/importjob/{job.pk}/change/", {"status": "done"}).status_code == 403
+    assert client.get("/admin/imports/importjob/add/").status_code == 403
+    assert ImportJob.objects.get(pk=job.pk).status == S.CHECKED
