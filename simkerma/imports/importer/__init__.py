@@ -160,13 +160,12 @@ def check_workbook(ctx: Context, workbook: Any) -> list[SheetImport]:
 def write_workbook(ctx: Context, imports: list[SheetImport]) -> None:
     """Write what the check found, in one transaction; then the scope and the data versions."""
     by_sheet = {handler.name: handler for handler in imports}
+    ctx.rows_to_write = sum(counts.created + counts.updated for counts in ctx.counts.values())
     if ctx.progress:
-        ctx.progress("write", 0, len(imports))
+        ctx.progress("write", 0, ctx.rows_to_write)
     with transaction.atomic():
-        for index, handler in enumerate(imports, start=1):
+        for handler in imports:
             handler.write()
-            if ctx.progress:
-                ctx.progress("write", index, len(imports))
         touched = {name for name, counts in ctx.counts.items() if counts.created or counts.updated}
         prodi = by_sheet.get("Prodi")
         agreements = by_sheet.get("Dokumen")

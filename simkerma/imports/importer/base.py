@@ -41,6 +41,14 @@ class Context:
         self.defined: dict[str, dict[str, Any]] = {}
         self.rows_read = 0
         self.rows_estimate = 0
+        self.rows_written = 0
+        self.rows_to_write = 0
+
+    def wrote(self, count: int) -> None:
+        """Count rows written, for the progress of the write stage."""
+        self.rows_written += count
+        if self.progress:
+            self.progress("write", self.rows_written, max(self.rows_to_write, self.rows_written))
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(sheet, row, column, str(message)))
@@ -125,6 +133,7 @@ def create_with_history(
 ) -> list[Any]:
     """bulk_create, then one history record per object (created by the import)."""
     created = model._default_manager.bulk_create(objects, batch_size=BATCH)
+    ctx.wrote(len(created))
     if history:
         records = model.history.bulk_history_create(  # type: ignore[attr-defined]
             created, batch_size=BATCH, default_user=ctx.user, default_change_reason=ctx.reason, default_date=ctx.now
@@ -144,6 +153,7 @@ def update_with_history(
             obj.updated_at = ctx.now
         fields.append("updated_at")
     model._default_manager.bulk_update(objects, fields, batch_size=BATCH)
+    ctx.wrote(len(objects))
     if history:
         records = model.history.bulk_history_create(  # type: ignore[attr-defined]
             objects,

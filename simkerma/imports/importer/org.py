@@ -106,6 +106,7 @@ class UnitImport(SheetImport):
             if pk is None
         ]
         Unit.objects.bulk_create(new, batch_size=2000)
+        self.ctx.wrote(len(new))
         changed = {pk: (name, kind, expected) for _row, pk, _code, name, kind, expected in self.pending if pk}
         for chunk in batches(list(changed)):
             units = list(Unit.objects.filter(pk__in=chunk))
@@ -113,6 +114,7 @@ class UnitImport(SheetImport):
                 unit.name, unit.kind, unit.expected_fields = changed[unit.pk]
                 unit.updated_at = self.ctx.now
             Unit.objects.bulk_update(units, ["name", "kind", "expected_fields", "updated_at"])
+            self.ctx.wrote(len(units))
 
 
 class ProdiImport(SheetImport):
@@ -189,6 +191,7 @@ class ProdiImport(SheetImport):
             if pk is None
         ]
         Prodi.objects.bulk_create(new, batch_size=2000)
+        self.ctx.wrote(len(new))
         changed = {pk: values for _row, pk, _code, *values in self.pending if pk}
         for chunk in batches(list(changed)):
             rows = list(Prodi.objects.filter(pk__in=chunk))
@@ -198,3 +201,4 @@ class ProdiImport(SheetImport):
                 prodi.active_from, prodi.active_until = active_from, active_until
                 prodi.updated_at = self.ctx.now
             Prodi.objects.bulk_update(rows, ["name", "level", "unit_id", "active_from", "active_until", "updated_at"])
+            self.ctx.wrote(len(rows))

@@ -318,3 +318,15 @@ def test_a_document_draft_request_gets_its_draft_clock(staff):
     assert request.jenis == "draf_dokumen" and request.draft_due_at is not None and request.followup_due_at is None
     assert (request.subject, request.requester_name, request.from_partner) == ("Draf MoA", "Budi", False)
     assert request.next_due_at == request.response_due_at
+
+
+def test_progress_reports_reading_and_writing_rows(staff):
+    calls: list[tuple[str, int, int]] = []
+
+    run(files.full_workbook(activities=3, requests=2), staff, progress=lambda *call: calls.append(call))
+
+    assert calls[0] == ("read", 0, 12)  # the sheets' stated rows: 2 + 1 + 1 + 2 + 3 + 2 + 1
+    assert ("read", 12, 12) in calls
+    writes = [call for call in calls if call[0] == "write"]
+    assert writes[0] == ("write", 0, 12) and writes[-1] == ("write", 12, 12)
+    assert [done for _stage, done, _total in writes] == sorted(done for _stage, done, _total in writes)

@@ -34,7 +34,7 @@ class StageBar:
         if stage != self.stage or self.bar is None:
             self.close()
             self.stage = stage
-            unit = " rows" if stage == "read" else " sheets"
+            unit = " rows"
             self.bar = tqdm(
                 total=total, desc=STAGES.get(stage, stage).ljust(6), unit=unit, file=self.stream, disable=self.disable
             )
