@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from simkerma.agreements.models import Agreement, normalise_number
 from simkerma.agreements.rules import partners_problem
@@ -31,6 +32,8 @@ NAME_KEY_LENGTH = Partner._meta.get_field("name_key").max_length or 255
 AGREEMENT_FIELDS = ("number", "kind", "title", "level", "fields", "start_date", "end_date", "terminated_on")
 AGREEMENT_LINKS = ("partners", "units", "prodi")
 FIELDS_FIELD = Agreement._meta.get_field("fields")
+COUNTRY_FIELD = Partner._meta.get_field("country")
+COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
 def agreement_key(number: str) -> str:
@@ -84,10 +87,23 @@ class PartnerImport(SheetImport):
                 if field not in ("code", "name", "kind", "country")
             },
         )
+        # The country is checked against the set of codes: the field's own check walks the whole
+        # list of countries, which costs a millisecond a row on a large sheet.
+        errors: dict[str, list[ValidationError]] = {}
+        if partner.country not in COUNTRY_CODES:
+            errors["country"] = [
+                ValidationError(
+                    COUNTRY_FIELD.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": partner.country},
+                )
+            ]
         try:
-            partner.full_clean(exclude=["name_key"], validate_unique=False)
+            partner.full_clean(exclude=["name_key", "country"], validate_unique=False)
         except ValidationError as error:
-            self.check(error, number)
+            errors = error.update_error_dict(errors)
+        if errors:
+            self.check(ValidationError(errors), number)
             return
         values = tuple(str(getattr(partner, field)) for field in PARTNER_FIELDS)
         counts = self.ctx.count(self.name)
