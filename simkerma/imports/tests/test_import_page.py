@@ -18,7 +18,8 @@ from simkerma.imports.tests.test_jobs import BAD_PRODI, GOOD_PRODI, workbook, xl
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.tests.factories import PartnerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each test has its own MEDIA_ROOT, so it sees only the files (staged or stored) it made itself.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
 S = ImportJob.Status
 PAGE = "/impor/"

@@ -24,7 +24,8 @@ from simkerma.org.models import Prodi, Unit
 
 # Real transactions: the uploaded file moves into place when its row commits, and the import's own
 # transaction is the one that commits or rolls back.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each test has its own MEDIA_ROOT, so it sees only the files (staged or stored) it made itself.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
 S = ImportJob.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
