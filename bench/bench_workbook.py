@@ -34,6 +34,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -405,27 +406,24 @@ def section(results: list[dict[str, Any]]) -> str:
         f"{r['label']}: " + ", ".join(f"{value:,} {name}" for name, value in r["size"].items() if name != "seed")
         for r in {r["label"]: r for r in results}.values()
     )
-    return "\n".join(
-        [
-            HEADING,
-            "",
-            "`bench/bench_workbook.py` runs `manage.py import_workbook` and `manage.py export_workbook`, each in",
-            "a fresh process, and reports the wall time and the process's peak resident memory (ru_maxrss",
-            "from wait4). Each run starts from an empty, freshly migrated database; in order: the dry run",
-            "(check only), the import, a second import of the same file (every row unchanged) and the",
-            "export of what was imported. The workbooks are written by `bench/workbook_data.py`",
-            f"(deterministic, valid by the models' rules; {sizes}). 10k is the median of 3 runs, 600k one run.",
-            "",
-            f"Machine: {described}. {DATABASES}",
-            f"While measuring: {loads} (the machine was shared with other work when that count is not 0).",
-            f"Measured {', '.join(sorted({r['measured'] for r in results}))}.",
-            "",
-            *table(results),
-            "",
-            *(f"- {note}" for note in notes),
-            *([""] if notes else []),
-        ]
-    )
+    paragraphs = [
+        "`bench/bench_workbook.py` runs `manage.py import_workbook` and `manage.py export_workbook`, each in "
+        "a fresh process, and reports the wall time, the CPU time (user and system: what the run costs, "
+        "however busy the machine) and the process's peak resident memory (ru_maxrss from wait4). Each run "
+        "starts from an empty, freshly migrated database; in order: the dry run (check only), the import, a "
+        "second import of the same file (every row unchanged) and the export of what was imported. The "
+        "workbooks are written by `bench/workbook_data.py` (deterministic, valid by the models' rules; "
+        f"{sizes}). The runs column says how many runs each median is of.",
+        f"Machine: {described}. {DATABASES} While measuring: {loads} (the machine was shared with other "
+        f"work when that count is not 0). Measured {', '.join(sorted({r['measured'] for r in results}))}.",
+    ]
+    lines = [HEADING, ""]
+    for paragraph in paragraphs:
+        lines += [textwrap.fill(paragraph, width=100, break_on_hyphens=False), ""]
+    lines += [*table(results), ""]
+    for note in notes:
+        lines.append(textwrap.fill(note, width=100, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join([*lines, *([""] if notes else []), ""])
 
 
 def write_docs(results: list[dict[str, Any]]) -> None:
