@@ -114,7 +114,8 @@ class PartnerImport(SheetImport):
             counts.updated += 1
         else:
             counts.created += 1
-        if not stored or stored[1] != partner.name:
+        # Only partners already in Simkerma are compared: with none stored, nothing can be close.
+        if self.stored and (not stored or stored[1] != partner.name):
             self.near_duplicates(number, code, partner.name, stored[0] if stored else None)
         self.pending.append((number, stored[0] if stored else None, code, values))
 
