@@ -388,6 +388,7 @@ def section(results: list[dict[str, Any]]) -> str:
         f"{r['machine']['load'][0]:.1f} after, "
         f"{max(r['before']['others'], r['machine']['others'])} other busy processes"
         for r in results
+        if "before" in r
     )
     notes = [
         f"{r['database_version']} {r['label']}: run with "
