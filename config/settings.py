@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "simkerma.evaluations",
     "simkerma.kpis",
     "simkerma.imports",
+    "simkerma.reports",
     "simkerma.api",
     # Composes the others (home page, navigation, demo); it comes last.
     "simkerma.site",

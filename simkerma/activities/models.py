@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -256,6 +257,26 @@ class Activity(TimeStampedModel):
     expected_lecturers = models.PositiveIntegerField(_("expected lecturers"), default=0)
     benefit = models.TextField(_("benefit"), blank=True)
     evidence = models.TextField(_("evidence (text or link)"), blank=True)
+    cooperation_form = models.ForeignKey(
+        "activities.CooperationForm",
+        verbose_name=_("form of cooperation (IKU)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    duration_years = models.PositiveSmallIntegerField(
+        _("duration (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("For the accreditation tables. Leave empty to count it from the dates."),
+    )
+    distinctive = models.BooleanField(
+        _("distinctive of the study programme (ciri khas PS)"),
+        default=False,
+        help_text=_("The cooperation reflects what sets the study programme apart (LAM INFOKOM)."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.RENCANA
     )
@@ -472,6 +493,14 @@ class Activity(TimeStampedModel):
     @property
     def status_label(self) -> str:
         return str(ActivityStatus(self.status).label)
+
+    @property
+    def duration(self) -> int:
+        """The duration in whole years for the accreditation tables: as entered, or else counted
+        from the dates (any part of a year is a year)."""
+        if self.duration_years:
+            return self.duration_years
+        return max(1, (self.last_date - self.start_date).days // 365 + 1)
 
 
 class ScopeRow(models.Model):
@@ -746,3 +775,9 @@ class CalendarToken(models.Model):
 
     def get_feed_url(self) -> str:
         return reverse("activities:calendar_feed", args=[self.token])
+
+
+# The lists and records the official reports need (IKU, LKPS) are in their own module.
+from simkerma.activities.reporting import ActivityFunding, ActivityOutput, CooperationForm  # noqa: E402
+
+__all__ = ["ActivityFunding", "ActivityOutput", "CooperationForm"]

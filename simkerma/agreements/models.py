@@ -24,6 +24,28 @@ from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
 
 
+class SDG(models.TextChoices):
+    """The UN Sustainable Development Goals an agreement serves (IKU 7 counts SDG 17)."""
+
+    SDG1 = "sdg1", _("SDG 1: No poverty")
+    SDG2 = "sdg2", _("SDG 2: Zero hunger")
+    SDG3 = "sdg3", _("SDG 3: Good health and well-being")
+    SDG4 = "sdg4", _("SDG 4: Quality education")
+    SDG5 = "sdg5", _("SDG 5: Gender equality")
+    SDG6 = "sdg6", _("SDG 6: Clean water and sanitation")
+    SDG7 = "sdg7", _("SDG 7: Affordable and clean energy")
+    SDG8 = "sdg8", _("SDG 8: Decent work and economic growth")
+    SDG9 = "sdg9", _("SDG 9: Industry, innovation and infrastructure")
+    SDG10 = "sdg10", _("SDG 10: Reduced inequalities")
+    SDG11 = "sdg11", _("SDG 11: Sustainable cities and communities")
+    SDG12 = "sdg12", _("SDG 12: Responsible consumption and production")
+    SDG13 = "sdg13", _("SDG 13: Climate action")
+    SDG14 = "sdg14", _("SDG 14: Life below water")
+    SDG15 = "sdg15", _("SDG 15: Life on land")
+    SDG16 = "sdg16", _("SDG 16: Peace, justice and strong institutions")
+    SDG17 = "sdg17", _("SDG 17: Partnerships for the goals")
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -201,6 +223,18 @@ class Agreement(TimeStampedModel):
     termination_reason = models.TextField(_("termination reason"), blank=True)
     signed_scan = models.FileField(_("signed scan (PDF)"), upload_to=scan_upload_to, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    sdg_goals = ChoiceListField(
+        _("SDG goals"),
+        item_choices=SDG.choices,
+        blank=True,
+        help_text=_("The Sustainable Development Goals it serves."),
+    )
+    ministry_reported_on = models.DateField(
+        _("reported to the ministry on"),
+        null=True,
+        blank=True,
+        help_text=_("The day it was entered in the ministry's cooperation reporting system."),
+    )
     is_public = models.BooleanField(
         _("shown on the public page"),
         default=False,

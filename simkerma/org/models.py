@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,14 @@ class ProdiQuerySet(models.QuerySet["Prodi"]):
         )
 
 
+class Instrument(models.TextChoices):
+    """The accreditation instrument a study programme reports its cooperation in (LKPS)."""
+
+    IAPS4 = "iaps4", _("BAN-PT IAPS 4.0")
+    LAM_INFOKOM = "laminfokom", _("LAM INFOKOM")
+    LAM_TEKNIK = "lamteknik", _("LAM Teknik (IAPS 2025)")
+
+
 class Prodi(TimeStampedModel):
     """A study programme (program studi) of a jurusan."""
 
@@ -86,6 +95,13 @@ class Prodi(TimeStampedModel):
     )
     active_from = models.PositiveSmallIntegerField(_("active from (year)"), null=True, blank=True)
     active_until = models.PositiveSmallIntegerField(_("active until (year)"), null=True, blank=True)
+    instrument = models.CharField(
+        _("accreditation instrument"),
+        max_length=12,
+        choices=Instrument.choices,
+        default=Instrument.IAPS4,
+        help_text=_("The instrument whose LKPS tables this study programme reports its cooperation in."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = ProdiQuerySet.as_manager()
@@ -116,3 +132,26 @@ class Prodi(TimeStampedModel):
         return (self.active_from is None or self.active_from <= year) and (
             self.active_until is None or self.active_until >= year
         )
+
+
+class LecturerCount(TimeStampedModel):
+    """The number of a study programme's permanent lecturers (NDTPS) in a year, for the score estimate."""
+
+    prodi = models.ForeignKey(
+        Prodi, verbose_name=_("study programme"), on_delete=models.CASCADE, related_name="lecturer_counts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+    ndtps = models.PositiveSmallIntegerField(
+        _("permanent lecturers (NDTPS)"),
+        validators=[MaxValueValidator(10000)],
+        help_text=_("Permanent lecturers whose field matches the study programme (dosen tetap PS)."),
+    )
+
+    class Meta:
+        ordering = ["prodi__code", "-year"]
+        verbose_name = _("lecturer count")
+        verbose_name_plural = _("lecturer counts")
+        constraints = [models.UniqueConstraint(fields=["prodi", "year"], name="lecturer_count_prodi_year")]
+
+    def __str__(self) -> str:
+        return f"{self.prodi.code} {self.year}: {self.ndtps}"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ProtectedError
 from django.db.models.signals import pre_delete
@@ -39,6 +41,41 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
+class PartnerCategory(TimeStampedModel):
+    """A partner category of the ministry's cooperation indicator (IKU, Kepmendikbudristek 210/M/2023).
+
+    An editable list, seeded with the categories in force; `weight` is used only when the IKU
+    weights are switched on (settings.SIMKERMA_IKU_WEIGHTS).
+    """
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    qualifies_iku = models.BooleanField(
+        _("counts for IKU"),
+        default=True,
+        help_text=_("A cooperation with a partner in this category counts for the IKU."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("partner category (IKU)")
+        verbose_name_plural = _("partner categories (IKU)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Partner(TimeStampedModel):
     """A partner organisation (mitra)."""
 
@@ -60,6 +97,14 @@ class Partner(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    ministry_category = models.ForeignKey(
+        PartnerCategory,
+        verbose_name=_("ministry partner category (IKU)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = PartnerQuerySet.as_manager()

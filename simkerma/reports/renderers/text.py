@@ -1,0 +1,33 @@
+"""Values as text, for the formats that hold only text (CSV, PDF, DOCX, the preview)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+
+from simkerma.reports.framework import Kind
+
+TICK = "V"
+
+
+def display_value(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == Kind.TICK:
+        return TICK if value else ""
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, dt.datetime):
+        return date_format(value, "d/m/Y H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "d/m/Y")
+    if kind == Kind.PERCENT and isinstance(value, (int, float, Decimal)):
+        return f"{number_format(value, 1)}%"
+    if kind == Kind.DECIMAL and isinstance(value, (int, float, Decimal)):
+        return number_format(value, 2, force_grouping=True)
+    if isinstance(value, int):
+        return number_format(value, force_grouping=kind != Kind.TEXT)
+    return str(value)
