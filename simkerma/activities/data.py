@@ -5,9 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from simkerma.core.data import KEEP, Keep
+
 if TYPE_CHECKING:
+    from simkerma.activities.reporting import CooperationForm
     from simkerma.agreements.models import Agreement
     from simkerma.org.models import Prodi, Unit
     from simkerma.partners.models import PartnerContact
@@ -41,6 +45,32 @@ class ActivityData:
     expected_lecturers: int = 0
     benefit: str = ""
     evidence: str = ""
+    # For the official reports; KEEP leaves the stored value (a door that does not carry them).
+    cooperation_form: CooperationForm | None | Keep = KEEP
+    duration_years: int | None | Keep = KEEP
+    distinctive: bool | Keep = KEEP
+    # The funds per year: the whole set (stored years not listed are removed); None leaves them.
+    funding: list[FundingData] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundingData:
+    """The funds an activity received in one year (Rp)."""
+
+    year: int
+    amount: Decimal
+    source: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputData:
+    """An output of the cooperation that the partner uses (IKU 5)."""
+
+    title: str
+    kind: str
+    evidence_link: str
+    used_on: dt.date
+    notes: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

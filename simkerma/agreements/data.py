@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simkerma.core.data import KEEP, Keep
+
 if TYPE_CHECKING:
     from simkerma.agreements.models import Agreement
     from simkerma.org.models import Prodi, Unit
@@ -50,4 +52,7 @@ class AgreementData:
     signed_scan: Any = None
     notes: str = ""
     is_public: bool = False
+    # KEEP leaves the stored values (a door that does not carry them).
+    sdg_goals: list[str] | Keep = KEEP
+    ministry_reported_on: dt.date | None | Keep = KEEP
     signatories: list[SignatoryData] | None = None

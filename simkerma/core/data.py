@@ -27,12 +27,36 @@ class Saved(Generic[T]):
     warnings: tuple[str, ...] = ()
 
 
+class Keep:
+    """The value of a data field its door does not carry: the stored value stays (on create, the
+    model's default). A door that knows the field (the form) gives a value; one that does not (an
+    older API client, a workbook without the column) leaves it as KEEP, so it erases nothing."""
+
+    _instance: Keep | None = None
+
+    def __new__(cls) -> Keep:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+KEEP = Keep()
+
+
 def data_values(data: Any, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
-    """The values of a data object (a dataclass or a mapping) by field name."""
+    """The values of a data object (a dataclass or a mapping) by field name; KEEP values are left out."""
     skipped = set(exclude)
     if dataclasses.is_dataclass(data) and not isinstance(data, type):
-        return {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name not in skipped}
-    return {name: value for name, value in dict(data).items() if name not in skipped}
+        values = {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name not in skipped}
+    else:
+        values = {name: value for name, value in dict(data).items() if name not in skipped}
+    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def apply_data(instance: models.Model, data: Any, *, exclude: Iterable[str] = ()) -> dict[str, Any]:

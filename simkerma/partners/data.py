@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from simkerma.core.data import KEEP, Keep
+
+if TYPE_CHECKING:
+    from simkerma.partners.models import PartnerCategory
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,4 +41,6 @@ class PartnerData:
     phone: str = ""
     website: str = ""
     notes: str = ""
+    # The ministry's partner category (IKU); KEEP leaves the stored one.
+    ministry_category: PartnerCategory | None | Keep = KEEP
     contacts: list[ContactData] | None = None
