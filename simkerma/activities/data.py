@@ -46,8 +46,8 @@ class ActivityData:
     benefit: str = ""
     evidence: str = ""
     # For the official reports; KEEP leaves the stored value (a door that does not carry them).
-    cooperation_form: CooperationForm | None | Keep = KEEP
-    duration_years: int | None | Keep = KEEP
+    cooperation_form: CooperationForm | Keep | None = KEEP
+    duration_years: int | Keep | None = KEEP
     distinctive: bool | Keep = KEEP
     # The funds per year: the whole set (stored years not listed are removed); None leaves them.
     funding: list[FundingData] | None = None

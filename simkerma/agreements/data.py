@@ -54,5 +54,5 @@ class AgreementData:
     is_public: bool = False
     # KEEP leaves the stored values (a door that does not carry them).
     sdg_goals: list[str] | Keep = KEEP
-    ministry_reported_on: dt.date | None | Keep = KEEP
+    ministry_reported_on: dt.date | Keep | None = KEEP
     signatories: list[SignatoryData] | None = None

@@ -42,5 +42,5 @@ class PartnerData:
     website: str = ""
     notes: str = ""
     # The ministry's partner category (IKU); KEEP leaves the stored one.
-    ministry_category: PartnerCategory | None | Keep = KEEP
+    ministry_category: PartnerCategory | Keep | None = KEEP
     contacts: list[ContactData] | None = None
