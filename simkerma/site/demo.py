@@ -14,6 +14,7 @@ from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner, PartnerContact
 from simkerma.site.demo_agreements import demo_agreements
 from simkerma.site.demo_history import SEED, DemoHistory
+from simkerma.site.demo_reports import enrich_for_reports
 
 DEMO_PASSWORD = "demo-kerjasama-2025"  # noqa: S105 (published demo login)
 
@@ -135,6 +136,7 @@ def load_demo() -> list[tuple[str, str]]:
     # Each request is its own transaction in the service desk, like a request arriving.
     history.requests(partners)
     history.evaluations()
+    enrich_for_reports(today=today, seed=SEED)
     return logins
 
 

@@ -7,12 +7,12 @@ from django.db import transaction
 
 from simkerma.accounts.models import Role, User
 from simkerma.activities import scope
-from simkerma.activities.models import Activity
+from simkerma.activities.models import Activity, ActivityFunding, ActivityOutput
 from simkerma.agreements.models import Agreement
 from simkerma.core.dates import WIB
 from simkerma.evaluations.models import Evaluation, MonitoringRecord, SurveyInvitation
 from simkerma.kpis.engine import kpi_report
-from simkerma.org.models import Prodi, Unit
+from simkerma.org.models import LecturerCount, Prodi, Unit
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.models import Breach, ServiceRequest
 from simkerma.site.demo import DEMO_PASSWORD, load_demo
@@ -68,6 +68,15 @@ def test_it_loads_the_demo_institution_into_an_empty_database_once(capsys, clien
 
     assert Unit.objects.filter(kind="jurusan").count() == 4
     assert Prodi.objects.count() == 21
+    # What the official reports need: categories, forms, outputs, funding, SDG goals and NDTPS.
+    assert Partner.objects.filter(ministry_category__isnull=False).count() == 11
+    assert Partner.objects.get(code="M00007").ministry_category.code == "startup_teknologi"
+    assert Activity.objects.filter(cooperation_form__isnull=False).exists()
+    assert Activity.objects.filter(cooperation_form__isnull=True, kind="magang").exists()
+    assert ActivityOutput.objects.exists() and ActivityFunding.objects.exists()
+    assert Agreement.objects.filter(sdg_goals__contains="sdg17").exists()
+    assert LecturerCount.objects.values("prodi").distinct().count() == 20
+    assert set(Prodi.objects.filter(unit__code="IF").values_list("instrument", flat=True)) == {"laminfokom"}
     assert set(Unit.objects.values_list("code", flat=True)) >= {"IF", "EL", "TM", "MB", "P3M", "HUMAS"}
     assert Unit.objects.get(code="P3M").expected_fields == ["penelitian", "pkm"]
     assert not Unit.objects.filter(is_demo=False).exists()
