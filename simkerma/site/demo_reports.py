@@ -41,7 +41,7 @@ PARTNER_CATEGORIES = {
     "M00012": "umkm",
 }
 # Activity kind -> the form of cooperation code (activities/migrations/0007).
-FORMS = {
+FORMS: dict[str, str] = {
     ActivityKind.KULIAH_TAMU: "praktisi_mengajar",
     ActivityKind.MAGANG: "magang_1_semester",
     ActivityKind.PELATIHAN: "peningkatan_dosen",
@@ -49,12 +49,12 @@ FORMS = {
     ActivityKind.PENELITIAN_BERSAMA: "riset_bersama",
     ActivityKind.PKM: "tefa",
 }
-OUTPUT_TITLES = {
+OUTPUT_TITLES: dict[str, tuple[str, ...]] = {
     Field.PENELITIAN: ("Prototipe sistem pemantauan", "Model prediksi perawatan mesin", "Kajian efisiensi produksi"),
     Field.PKM: ("Aplikasi kasir UMKM", "Modul pelatihan literasi digital", "Alat pengering hasil panen"),
     Field.PENDIDIKAN: ("Kurikulum mata kuliah bersama", "Modul praktik industri"),
 }
-OUTPUT_KINDS = {
+OUTPUT_KINDS: dict[str, str] = {
     Field.PENELITIAN: ActivityOutput.Kind.PRODUK,
     Field.PKM: ActivityOutput.Kind.TEKNOLOGI,
     Field.PENDIDIKAN: ActivityOutput.Kind.KAJIAN,
