@@ -269,6 +269,8 @@ SIMKERMA_EVIDENCE_MAX_BYTES = int(os.environ.get("SIMKERMA_EVIDENCE_MAX_MB", "10
 SIMKERMA_IMAGE_MAX_PIXELS = int(os.environ.get("SIMKERMA_IMAGE_MAX_PIXELS", "50000000"))
 # Uploaded PDFs with more pages are refused.
 SIMKERMA_PDF_MAX_PAGES = int(os.environ.get("SIMKERMA_PDF_MAX_PAGES", "500"))
+# Official reports (docs/reports.md): a PDF or DOCX table holds at most this many rows; the XLSX holds all.
+SIMKERMA_REPORT_PDF_MAX_ROWS = int(os.environ.get("SIMKERMA_REPORT_PDF_MAX_ROWS", "5000"))
 # Word and Excel packages (zip files): most members, and most bytes once inflated.
 SIMKERMA_OOXML_MAX_MEMBERS = int(os.environ.get("SIMKERMA_OOXML_MAX_MEMBERS", "1000"))
 SIMKERMA_OOXML_MAX_INFLATED_BYTES = int(os.environ.get("SIMKERMA_OOXML_MAX_INFLATED_MB", "64")) * 1024 * 1024

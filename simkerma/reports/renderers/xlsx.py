@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from simkerma.core.xlsx import stream_row
 from simkerma.reports.framework import Column, Kind, Report, Table
-from simkerma.reports.renderers.text import TICK
+from simkerma.reports.renderers.text import TICK, footer_kind
 
 HEADER_ROW = 5  # the column headings; records start on the next row
 SUMMARY_SHEET = "Ringkasan"
@@ -36,8 +36,8 @@ def sheet_title(key: str, taken: set[str]) -> str:
     return title
 
 
-def _value(value: Any, column: Column | None) -> Any:
-    if column is not None and column.kind == Kind.TICK:
+def _value(value: Any, column: Column | None, *, footer: bool = False) -> Any:
+    if column is not None and column.kind == Kind.TICK and footer_kind(value, column.kind) == Kind.TICK:
         return TICK if value else None
     if isinstance(value, Decimal):
         return float(value)
@@ -75,9 +75,9 @@ def _write_table(workbook: Workbook, table: Table, report: Report, taken: set[st
     sheet.append(_bold(sheet, table.header))
     for row in table.iter_rows():
         stream_row(sheet, [_value(value, column) for value, column in zip(row, columns, strict=False)])
-    for row in table.footer:
-        values = ["", *row] if table.numbered else list(row)
-        stream_row(sheet, [_value(value, column) for value, column in zip(values, columns, strict=False)])
+    for extra in table.footer:
+        values: list[Any] = ["", *extra] if table.numbered else list(extra)
+        stream_row(sheet, [_value(value, column, footer=True) for value, column in zip(values, columns, strict=False)])
 
 
 def write_xlsx(report: Report, output: IO[bytes]) -> None:
