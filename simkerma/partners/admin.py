@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from simkerma.partners.models import Partner, PartnerContact, PartnerMerge, delete_refusal
+from simkerma.partners.models import Partner, PartnerCategory, PartnerContact, PartnerMerge, delete_refusal
 
 
 class ContactInline(admin.TabularInline):
@@ -15,7 +15,7 @@ class ContactInline(admin.TabularInline):
 @admin.register(Partner)
 class PartnerAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "country", "city", "is_demo")
-    list_filter = ("kind", "is_demo")
+    list_filter = ("kind", "ministry_category", "is_demo")
     search_fields = ("code", "name", "city")
     inlines = [ContactInline]
 
@@ -30,3 +30,10 @@ class PartnerAdmin(SimpleHistoryAdmin):
 class PartnerMergeAdmin(admin.ModelAdmin):
     list_display = ("source_code", "source_name", "target", "merged_by", "merged_at")
     readonly_fields = ("target", "source_code", "source_name", "snapshot", "merged_by", "merged_at")
+
+
+@admin.register(PartnerCategory)
+class PartnerCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "weight", "qualifies_iku", "order", "is_active")
+    list_filter = ("qualifies_iku", "is_active")
+    search_fields = ("code", "name")

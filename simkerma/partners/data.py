@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from simkerma.core.data import KEEP, Keep
@@ -44,3 +45,16 @@ class PartnerData:
     # The ministry's partner category (IKU); KEEP leaves the stored one.
     ministry_category: PartnerCategory | Keep | None = KEEP
     contacts: list[ContactData] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CategoryData:
+    """A ministry partner category (IKU) as the management page gives it."""
+
+    code: str
+    name: str
+    description: str = ""
+    weight: Decimal | None = None
+    qualifies_iku: bool = True
+    order: int = 0
+    is_active: bool = True

@@ -23,6 +23,7 @@ class PartnerFilters:
 
     q: str = ""
     kind: str = ""
+    category: str = ""  # a ministry partner category's code
 
 
 def partner_list(*, user: Any, filters: PartnerFilters) -> PartnerQuerySet:
@@ -32,6 +33,8 @@ def partner_list(*, user: Any, filters: PartnerFilters) -> PartnerQuerySet:
     partners = Partner.objects.search(filters.q) if filters.q else Partner.objects.all()
     if filters.kind in Partner.Kind.values:
         partners = partners.filter(kind=filters.kind)
+    if filters.category:
+        partners = partners.filter(ministry_category__code=filters.category)
     # A correlated subquery counts agreements for the rows of the page only, not for every partner.
     links = (
         Partner.agreements.through.objects.filter(partner_id=OuterRef("pk"))  # type: ignore[attr-defined]

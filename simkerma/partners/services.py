@@ -10,18 +10,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import update_change_reason
 
+from simkerma.accounts.models import Role
 from simkerma.accounts.permissions import can_manage_partners
 from simkerma.core.concurrency import ensure_current, proposed_from_data
 from simkerma.core.data import apply_data, data_values
 from simkerma.core.history import CREATED, EDITED, change_reason, reason_template
 from simkerma.core.numbering import next_code, save_with_code
-from simkerma.partners.data import ContactData, PartnerData
-from simkerma.partners.models import Partner, PartnerContact, PartnerMerge
+from simkerma.partners.data import CategoryData, ContactData, PartnerData
+from simkerma.partners.models import Partner, PartnerCategory, PartnerContact, PartnerMerge
 
 # Fields copied from the duplicate where the kept partner has nothing.
 FILLABLE_FIELDS = ("city", "address", "email", "phone", "website", "notes")
 MERGED_FROM = reason_template(gettext_noop("merged from %(code)s %(name)s"))
 MERGED_INTO = reason_template(gettext_noop("merged into %(code)s %(name)s"))
+
+
+def can_manage_partner_categories(user: Any) -> bool:
+    """Kapokja and the administrator keep the ministry's list of partner categories."""
+    return bool(user.is_authenticated and user.has_role and user.role in (Role.KAPOKJA, Role.ADMIN))
 
 
 def partner_next_code() -> str:
@@ -188,3 +194,33 @@ def _move_relations(source: Partner, target: Partner) -> None:
             for obj in getattr(source, accessor).all():
                 setattr(obj, relation.field.name, target)
                 obj.save()
+
+
+def partner_category_save(*, category: PartnerCategory | None, data: CategoryData, user: Any) -> PartnerCategory:
+    """Add a ministry partner category, or rename, reweigh or switch one off.
+
+    Only Kapokja and the administrator change the list the IKU counts by. A category in use is
+    switched off rather than deleted: its partners keep it, and new partners no longer get it.
+    """
+    if not can_manage_partner_categories(user):
+        raise PermissionDenied
+    category = category if category is not None else PartnerCategory()
+    apply_data(category, data)
+    category.code = (category.code or "").strip().lower()
+    category.full_clean()
+    with transaction.atomic():
+        category.save()
+    return category
+
+
+def partner_category_delete(*, category: PartnerCategory, user: Any) -> None:
+    """Delete a category no partner has ever been given; one in use is refused (switch it off instead)."""
+    if not can_manage_partner_categories(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        if Partner.history.filter(ministry_category_id=category.pk).exists():  # type: ignore[attr-defined]
+            raise ValidationError(
+                _("%(name)s is or was the category of a partner: switch it off instead of deleting it.")
+                % {"name": category.name}
+            )
+        category.delete()

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_manage_partners, can_read, require
 from simkerma.core.concurrency import StaleEdit
@@ -15,11 +17,18 @@ from simkerma.core.history import CREATED, EDITED, history_page
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners import selectors
-from simkerma.partners.forms import ContactFormSet, MergeForm, PartnerFilterForm, PartnerForm
-from simkerma.partners.models import Partner, PartnerContact
+from simkerma.partners.forms import CategoryForm, ContactFormSet, MergeForm, PartnerFilterForm, PartnerForm
+from simkerma.partners.models import Partner, PartnerCategory, PartnerContact
 from simkerma.partners.sections import partner_sections
 from simkerma.partners.selectors import similar_partners
-from simkerma.partners.services import MergeConflict, partner_merge, partner_save
+from simkerma.partners.services import (
+    MergeConflict,
+    can_manage_partner_categories,
+    partner_category_delete,
+    partner_category_save,
+    partner_merge,
+    partner_save,
+)
 
 
 def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Partner:
@@ -27,7 +36,7 @@ def get_partner_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
     allowed = can_manage_partners(request.user) if write else can_read(request.user)
     if not allowed:
         raise PermissionDenied
-    return get_object_or_404(Partner, pk=pk)
+    return get_object_or_404(Partner.objects.select_related("ministry_category"), pk=pk)
 
 
 @require(can_read)
@@ -43,6 +52,8 @@ def partner_list(request: AuthedHttpRequest) -> HttpResponse:
         "search_problem": problem,
         "kind": request.GET.get("kind", ""),
         "kinds": Partner.Kind.choices,
+        "category": request.GET.get("category", ""),
+        "categories": PartnerCategory.objects.values_list("code", "name") if not request.htmx else (),
         "can_edit": can_manage_partners(request.user),
     }
     template = "partners/_list_results.html" if request.htmx else "partners/partner_list.html"
@@ -144,3 +155,43 @@ def partner_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def partner_pick(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: partners matching the picker's search box."""
     return render_picker_results(request, "partners__q", lambda query: Partner.objects.search(query).order_by("name"))
+
+
+@require(can_read)
+def category_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The ministry's partner categories (IKU), each with the number of partners in it."""
+    categories = PartnerCategory.objects.annotate(partner_count=Count("partners")).order_by("order", "code")
+    context = {"categories": categories, "can_edit": can_manage_partner_categories(request.user)}
+    return render(request, "partners/category_list.html", context)
+
+
+@require(can_manage_partner_categories)
+def category_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    category = get_object_or_404(PartnerCategory, pk=pk) if pk else PartnerCategory()
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = partner_category_save(category=category, data=form.to_data(), user=request.user)
+        except ValidationError as error:
+            for name, items in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, items)
+        except IntegrityError:
+            form.add_error("code", _("This code is already used by another category."))
+        else:
+            messages.success(request, _("Partner category saved: %(name)s") % {"name": saved.name})
+            return redirect("partners:categories")
+    used = category.pk is not None and Partner.objects.filter(ministry_category_id=category.pk).exists()
+    return render(request, "partners/category_form.html", {"form": form, "category": category, "used": used})
+
+
+@require_POST
+@require(can_manage_partner_categories)
+def category_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    category = get_object_or_404(PartnerCategory, pk=pk)
+    try:
+        partner_category_delete(category=category, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Partner category deleted: %(name)s") % {"name": category.name})
+    return redirect("partners:categories")

@@ -168,8 +168,9 @@ def make_partners(count, offset=0):
         AgreementFactory(partners=[partner])
 
 
-# Session, user, count, page, demo banner, unread notices: the same six whatever the number of rows.
-LIST_QUERIES = 6
+# Session, user, count, page, the partner categories of the filter, demo banner, unread notices: the
+# same seven whatever the number of rows.
+LIST_QUERIES = 7
 # The same, with the partner, its contacts, agreements, activities and merges instead of count and page.
 DETAIL_QUERIES = 9
 
