@@ -327,3 +327,31 @@ SIMKERMA_WORKER_JOB_POLL_SECONDS = float(os.environ.get("SIMKERMA_WORKER_JOB_POL
 # processes and the worker: files under var/ by default, Redis when REDIS_URL is set.
 SIMKERMA_IMPORT_PROGRESS_CACHE = "progress"
 SIMKERMA_BASE_URL = os.environ.get("SIMKERMA_BASE_URL", "http://127.0.0.1:8000")
+# Official reports, IKU and the accreditation score estimate (docs/reports-iku.md).
+# IKU 2023: weigh each prodi by its best partner category's weight (PartnerCategory.weight; a category
+# without one weighs 1.0). Off by default: the ministry's table of weights was not found.
+SIMKERMA_IKU_WEIGHTS = os.environ.get("SIMKERMA_IKU_WEIGHTS", "").lower() in ("1", "true", "yes", "on")
+# The score estimate's factors per instrument and jenjang: a, b, c weigh N1 (pendidikan), N2
+# (penelitian), N3 (PkM) in RK; ni, nn, nw are the level thresholds of score B. Only the IAPS 4.0
+# sarjana values (a=3, b=2, c=1; 2, 6, 9) were found in the matriks; sources disagree on the diploma
+# values, so every jenjang uses them until the official diploma matriks is at hand. "lamdik" is the
+# LAMDIK 2025 variant, which adds the 1-4 effectiveness score of the evaluations.
+_IAPS4_FACTORS = {"a": 3, "b": 2, "c": 1, "ni": 2, "nn": 6, "nw": 9}
+SIMKERMA_ACCREDITATION_FACTORS = {
+    "iaps4": {
+        level: {**_IAPS4_FACTORS, "source": "BAN-PT IAPS 4.0, matriks penilaian LKPS (program sarjana)"}
+        for level in ("D2", "D3", "D4", "S1", "S2")
+    },
+    "laminfokom": {
+        level: {**_IAPS4_FACTORS, "source": "BAN-PT IAPS 4.0 (LAM INFOKOM's own factors not found)"}
+        for level in ("D2", "D3", "D4", "S1", "S2")
+    },
+    "lamteknik": {
+        level: {**_IAPS4_FACTORS, "source": "BAN-PT IAPS 4.0 (LAM Teknik's own factors not found)"}
+        for level in ("D2", "D3", "D4", "S1", "S2")
+    },
+    "lamdik": {
+        level: {**_IAPS4_FACTORS, "effectiveness": True, "source": "LAMDIK 2025: RK = (3·N1 + 2·N2 + N3)/NDTPS"}
+        for level in ("D2", "D3", "D4", "S1", "S2")
+    },
+}
