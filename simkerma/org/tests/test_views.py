@@ -18,7 +18,7 @@ def unit_data(**overrides):
 
 
 def prodi_data(unit, **overrides):
-    data = {"code": "EL01", "name": "Teknik Mekatronika", "level": "D4", "unit": str(unit.pk)}
+    data = {"code": "EL01", "name": "Teknik Mekatronika", "level": "D4", "unit": str(unit.pk), "instrument": "iaps4"}
     data.update(overrides)
     return data
 
