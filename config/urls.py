@@ -20,6 +20,7 @@ urlpatterns = [
     path("layanan/", include("simkerma.servicedesk.urls")),
     path("evaluasi/", include("simkerma.evaluations.urls")),
     path("impor/", include("simkerma.imports.urls")),
+    path("laporan/", include("simkerma.reports.urls")),
     path("api/v1/", api_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
