@@ -97,11 +97,22 @@ def evidence_rows(data: Iku2023) -> Iterator[list[Any]]:
             ]
 
 
+def missing_label(cooperation: Cooperation) -> str:
+    """What to fill in, in the reader's language."""
+    needs = []
+    if not cooperation.form:
+        needs.append(gettext("the form of cooperation"))
+    if not cooperation.qualifying_partners:
+        names = ", ".join(p.name for p in cooperation.partners if not p.category)
+        needs.append(gettext("the partner category of %(names)s") % {"names": names})
+    return "; ".join(needs)
+
+
 def incomplete_warnings(items: list[Cooperation]) -> list[Warning]:
     warnings = [
         Warning(
-            gettext("%(code)s would count for the IKU once its %(missing)s is filled in.")
-            % {"code": c.code, "missing": missing(c)},
+            gettext("%(code)s would count for the IKU once %(missing)s is filled in.")
+            % {"code": c.code, "missing": missing_label(c)},
             reverse("activities:edit", args=[c.activity_id]),
         )
         for c in items[:WARNING_CAP]

@@ -139,6 +139,7 @@ def test_it_writes_the_report_in_xlsx(world):
         ("X5", "kategori mitra: CV Tanpa Kategori"),
         ("X6", "bentuk kerja sama"),
     ]
+    assert "X5" in report.warnings[0].message and "CV Tanpa Kategori" in report.warnings[0].message
     assert [w.url for w in report.warnings] == [
         f"/kegiatan/{world['x']['X5'].pk}/ubah/",
         f"/kegiatan/{world['x']['X6'].pk}/ubah/",
