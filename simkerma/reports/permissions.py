@@ -2,8 +2,9 @@
 
 The team (staf, kapokja, admin) and the read-only roles (pimpinan, auditor) run every report for
 every prodi and unit. Coordinators and P3M run the reports of one prodi or unit, for their own unit
-and its prodi only; the institution-wide reports are not theirs. An exporter's `roles` narrows who
-may run it further.
+and its prodi only; the institution-wide reports are not theirs. An exporter that lists its `roles`
+is run by exactly those roles (the service-time report lists every role, as its service desk page
+is read by all).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def _unit_scoped(user: Any) -> bool:
 def may_run(user: Any, exporter: Exporter) -> bool:
     if not can_read(user):
         return False
-    if exporter.roles is not None and user.role not in exporter.roles:
-        return False
+    if exporter.roles is not None:
+        return user.role in exporter.roles
     return not (_unit_scoped(user) and exporter.scope == Scope.INSTITUTION)
 
 

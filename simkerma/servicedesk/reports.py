@@ -1,22 +1,17 @@
-"""The service-time report (KPI B.1.2.9.13): one exporter yields the rows, the page and the XLSX
-workbook render them, so the counting is done once."""
+"""The service-time report (KPI B.1.2.9.13): the figures are counted once here; the service desk's
+page shows them and the official reports' `service_time` exporter writes them as XLSX, CSV, PDF or
+Word (/laporan/service_time/)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from simkerma.core.xlsx import append_row
 from simkerma.servicedesk.models import ClockName
 from simkerma.servicedesk.selectors import (
     SERVICE_TIME_KEYS,
@@ -100,76 +95,3 @@ def service_time_report(year: int, month: int | None = None, *, now: dt.datetime
             )
         )
     return ServiceTimeReport(year, month, totals, months, breaches)
-
-
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    # Excel has no time zones: write the WIB wall-clock time.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
-def report_xlsx(report: ServiceTimeReport) -> bytes:
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Compliance")[:31]
-    header = [
-        pgettext("reporting period", "Period"),
-        _("Service time"),
-        _("Key"),
-        _("Met"),
-        _("Breached"),
-        _("Pending"),
-        _("Percent"),
-    ]
-    append_row(summary, header)
-    for row in report.totals + report.months:
-        append_row(
-            summary,
-            [
-                row.period,
-                row.label,
-                row.clock,
-                row.met,
-                row.breached,
-                row.pending,
-                float(row.percent) if row.percent is not None else None,
-            ],
-        )
-    sheet = workbook.create_sheet(_("Breaches")[:31])
-    append_row(
-        sheet,
-        [
-            _("Request"),
-            _("Subject"),
-            _("Service time"),
-            _("Deadline (WIB)"),
-            _("Done at (WIB)"),
-            _("Detected at (WIB)"),
-            _("Reason"),
-            _("Reason given by"),
-        ],
-    )
-    for breach in report.breaches:
-        append_row(
-            sheet,
-            [
-                breach.code,
-                breach.subject,
-                breach.label,
-                _local(breach.deadline),
-                _local(breach.done_at),
-                _local(breach.detected_at),
-                breach.reason,
-                breach.reason_by,
-            ],
-        )
-    for worksheet in (summary, sheet):
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        worksheet.freeze_panes = "A2"
-        for column in ("D", "E", "F"):
-            if worksheet is sheet:
-                for cell in worksheet[column][1:]:
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()

@@ -1,18 +1,16 @@
-"""The service-time report (KPI B.1.2.9.13), on screen and as XLSX."""
+"""The service-time report (KPI B.1.2.9.13) on screen; its files are the official reports' (service_time)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read, require
-from simkerma.core.downloads import private_download
 from simkerma.core.http import AuthedHttpRequest
 from simkerma.servicedesk.forms import ReportForm
-from simkerma.servicedesk.reports import ServiceTimeReport, report_xlsx, service_time_report
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from simkerma.servicedesk.reports import ServiceTimeReport, service_time_report
 
 
 def _report(request: HttpRequest) -> tuple[ReportForm, ServiceTimeReport | None]:
@@ -31,12 +29,8 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require(can_read)
-@private_download
 def report_download(request: AuthedHttpRequest) -> HttpResponse:
-    form, result = _report(request)
-    if result is None:
-        return render(request, "servicedesk/report.html", {"form": form, "report": None}, status=400)
-    period = f"{result.year}" if result.month is None else f"{result.year}-{result.month:02d}"
-    response = HttpResponse(report_xlsx(result), content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="waktu-layanan-{period}.xlsx"'
-    return response
+    """The workbook moved to the official reports (service_time): the old address leads there."""
+    query = request.GET.copy()
+    query.setdefault("year", str(timezone.localdate().year))
+    return redirect(f"{reverse('reports:download', args=['service_time', 'xlsx'])}?{query.urlencode()}")
