@@ -126,7 +126,7 @@ class ScoreEstimateExporter(Exporter):
                 Warning(
                     gettext("NDTPS for %(prodi)s in %(year)s is not entered; no score can be estimated.")
                     % {"prodi": prodi.code, "year": ts},
-                    reverse("org:prodi_edit", args=[prodi.pk]),
+                    f"{reverse('org:lecturer_counts')}?year={ts}",
                 )
             )
         if not has_factors:

@@ -130,7 +130,7 @@ def test_it_writes_every_step_for_both_variants(prodi):
 def test_it_warns_when_ndtps_is_missing(db):
     prodi = ProdiFactory(code="NOL", level="D4", unit=UnitFactory(code="JN"))
     report = get_exporter("score_estimate").build(ReportParams(year=2025, prodi=prodi))
-    assert [w.url for w in report.warnings] == [f"/organisasi/prodi/{prodi.pk}/ubah/"]
+    assert [w.url for w in report.warnings] == ["/organisasi/dosen-tetap/?year=2025"]
     assert "NOL" in report.warnings[0].message
     assert dict(report.summary)["Skor kerja sama, BAN-PT IAPS 4.0 (perkiraan, bukan nilai resmi)"] is None
 
