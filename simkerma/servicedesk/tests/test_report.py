@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from simkerma.servicedesk.models import Breach, ClockName, RequestKind
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
@@ -122,3 +123,13 @@ def test_a_bad_year_is_refused(client_for, staff):
     response = client_for(staff).get(reverse("servicedesk:report"), {"year": "abc"})
     assert response.status_code == 400 and "year" in response.context["form"].errors
     assert download(client_for(staff), year="abc").status_code == 400
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_report_prints_as_pdf_with_its_breaches(client_for, coordinator, requests_2026):
+    response = client_for(coordinator).get(reverse("reports:download", args=["service_time", "pdf"]), {"year": 2026})
+    assert response["Content-Disposition"] == 'attachment; filename="waktu-layanan-2026.pdf"'
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Laporan waktu layanan" in text and "Kepatuhan. Kepatuhan waktu layanan" in text
+    assert requests_2026[1].code in text and "Listrik padam" in text and "03/03/2026 09:15" in text
