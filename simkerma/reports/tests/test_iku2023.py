@@ -186,3 +186,14 @@ def test_its_queries_do_not_grow_with_the_rows(world, django_assert_num_queries)
         many = _consume(exporter.build(ReportParams(year=2025)))
     assert len(many[0]) == len(few[0]) + 12
     assert len(many[1]) == len(few[1]) + 36
+
+
+def test_it_writes_formula_like_text_as_text(world):
+    activity = world["x"]["X1"]
+    activity.title = '=HYPERLINK("http://x.test")'
+    activity.save(update_fields=["title"])
+    out = io.BytesIO()
+    render(get_exporter("iku2023").build(ReportParams(year=2025)), "xlsx", out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Bukti"]
+    cell = sheet.cell(row=6, column=4)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x.test")', "s")
