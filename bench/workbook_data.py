@@ -201,7 +201,9 @@ class _Writer:
         self.rows = 0
 
     def append(self, values: Sequence[Any]) -> None:
-        assert len(values) == self.width, values
+        # Columns the format added later (all optional) are left empty.
+        assert len(values) <= self.width, values
+        values = [*values, *[None] * (self.width - len(values))]
         row: list[Any] = []
         for value in values:
             if isinstance(value, dt.date):

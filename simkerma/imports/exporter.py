@@ -98,19 +98,31 @@ def _unit_rows(data: ExportData) -> Iterator[list[Row]]:
 
 
 def _prodi_rows(data: ExportData) -> Iterator[list[Row]]:
-    rows = data.prodi.values_list("code", "name", "level", "unit__code", "active_from", "active_until")
+    rows = data.prodi.values_list("code", "name", "level", "unit__code", "active_from", "active_until", "instrument")
     yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE)
 
 
 def _partner_rows(data: ExportData) -> Iterator[list[Row]]:
-    rows = data.partners.values_list("code", "name", "kind", "country", "city", "address", "email", "phone", "website")
+    rows = data.partners.values_list(
+        "code", "name", "kind", "country", "city", "address", "email", "phone", "website", "ministry_category__code"
+    )
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         yield [(*row[:3], str(row[3]), *row[4:]) for row in chunk]
 
 
 def _agreement_rows(data: ExportData) -> Iterator[list[Row]]:
     rows = data.agreements.values_list(
-        "pk", "number", "kind", "title", "parent__number", "level", "fields", "start_date", "end_date", "terminated_on"
+        "pk",
+        "number",
+        "kind",
+        "title",
+        "parent__number",
+        "level",
+        "fields",
+        "start_date",
+        "end_date",
+        "terminated_on",
+        "sdg_goals",
     )
     through = Agreement.partners.through, Agreement.units.through, Agreement.prodi.through
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
@@ -132,8 +144,9 @@ def _agreement_rows(data: ExportData) -> Iterator[list[Row]]:
                 start,
                 end,
                 terminated,
+                fmt.LIST_SEPARATOR.join(sdg_goals),
             )
-            for pk, number, kind, title, parent, level, fields, start, end, terminated in chunk
+            for pk, number, kind, title, parent, level, fields, start, end, terminated, sdg_goals in chunk
         ]
 
 
@@ -150,6 +163,7 @@ def _activity_rows(data: ExportData) -> Iterator[list[Row]]:
         "benefit",
         "evidence",
         "kind",
+        "cooperation_form__code",
     )
     units_through, prodi_through = Activity.units.through, Activity.prodi.through
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
@@ -170,8 +184,9 @@ def _activity_rows(data: ExportData) -> Iterator[list[Row]]:
                 benefit,
                 evidence,
                 kind,
+                form,
             )
-            for pk, code, number, title, field_, start, end, status, benefit, evidence, kind in chunk
+            for pk, code, number, title, field_, start, end, status, benefit, evidence, kind, form in chunk
         ]
 
 

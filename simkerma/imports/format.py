@@ -31,6 +31,12 @@ class Kind(StrEnum):
 LIST_SEPARATOR = ";"
 YES, NO = "ya", "tidak"
 FIELDS = ("pendidikan", "penelitian", "pkm")
+# The accreditation instruments (org.models.Instrument) and the SDG goals (agreements.models.SDG).
+INSTRUMENTS = ("iaps4", "laminfokom", "lamteknik")
+SDGS = tuple(f"sdg{number}" for number in range(1, 18))
+# The lists Simkerma keeps whose codes a lookup column takes.
+PARTNER_CATEGORY = "partner_category"
+COOPERATION_FORM = "cooperation_form"
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class Column:
     # For the instructions sheet of the blank template, in Indonesian.
     help: str = ""
     example: str = ""
+    # A code from a list Simkerma keeps (LOOKUPS): the allowed values are read from the database.
+    lookup: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -114,6 +122,15 @@ PRODI = Sheet(
         ),
         Column("aktif_mulai", Kind.YEAR, help="Tahun pertama prodi aktif. Kosong: selalu aktif.", example="2015"),
         Column("aktif_sampai", Kind.YEAR, help="Tahun terakhir prodi aktif. Kosong: masih aktif.", example=""),
+        # Simkerma's own columns, after the contract's.
+        Column(
+            "instrumen",
+            Kind.CHOICE,
+            choices=INSTRUMENTS,
+            help="Instrumen akreditasi tempat prodi melaporkan kerja samanya (LKPS). Kosong: tetap seperti "
+            "yang tersimpan (iaps4 untuk prodi baru).",
+            example="iaps4",
+        ),
     ),
     key=("kode",),
     help="Program studi dan jurusannya.",
@@ -138,6 +155,15 @@ MITRA = Sheet(
         Column("email", Kind.TEXT, help="Alamat e-mail lembaga.", example="info@contoh.co.id"),
         Column("telepon", Kind.TEXT, help="Nomor telepon.", example="+62 778 123456"),
         Column("situs", Kind.TEXT, help="Alamat situs web, dengan https://.", example="https://contoh.co.id"),
+        # Simkerma's own columns, after the contract's.
+        Column(
+            "kategori_mitra",
+            Kind.CODE,
+            help="Kode kategori mitra IKU (daftar Kategori mitra di Simkerma). Kosong: tanpa kategori. "
+            "Tanpa kolom ini, kategori yang tersimpan tetap.",
+            example="multinasional",
+            lookup=PARTNER_CATEGORY,
+        ),
     ),
     key=("kode",),
     help="Lembaga mitra kerja sama.",
@@ -186,6 +212,15 @@ DOKUMEN = Sheet(
             Kind.DATE,
             help="Tanggal pengakhiran lebih awal, bila ada (YYYY-MM-DD).",
             example="",
+        ),
+        # Simkerma's own columns, after the contract's.
+        Column(
+            "sdg",
+            Kind.CHOICES,
+            choices=SDGS,
+            help="Tujuan Pembangunan Berkelanjutan (SDG) yang dilayani, dipisah ;. Kosong: tidak ada. "
+            "Tanpa kolom ini, SDG yang tersimpan tetap.",
+            example="sdg4;sdg17",
         ),
     ),
     key=("nomor",),
@@ -244,6 +279,14 @@ KEGIATAN = Sheet(
             ),
             help="Jenis kegiatan. Kosong: lainnya.",
             example="magang",
+        ),
+        Column(
+            "bentuk_kerjasama",
+            Kind.CODE,
+            help="Kode bentuk kerja sama IKU (daftar Bentuk kerja sama di Simkerma). Kosong: tanpa bentuk. "
+            "Tanpa kolom ini, bentuk yang tersimpan tetap.",
+            example="magang_1_semester",
+            lookup=COOPERATION_FORM,
         ),
     ),
     key=("kode",),

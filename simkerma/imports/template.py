@@ -3,13 +3,16 @@
 Everything comes from format.py, so the template cannot drift from what the importer reads. Each
 data sheet holds only its header row, whose cells are exactly the column names (so the template
 imports, creating nothing); a required column's header is bold on a yellow fill with a comment
-"Wajib diisi". Choice columns offer their values in a drop-down. The first sheet, "Petunjuk",
+"Wajib diisi". Choice columns offer their values in a drop-down, and so do the columns that take a
+code from a list Simkerma keeps (the partner categories, the forms of cooperation), read when the
+template is written. The first sheet, "Petunjuk",
 lists every sheet and column: whether it is required, its allowed values, its help and an example,
 and an example row per sheet. The importer skips that sheet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO
 
 from openpyxl import Workbook
@@ -22,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from simkerma.core.dates import MAX_DATE, MIN_DATE
 from simkerma.core.xlsx import append_row
 from simkerma.imports import format as fmt
+from simkerma.imports.lookups import MODELS, Lookup
 
 INSTRUCTIONS_SHEET = "Petunjuk"
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -51,8 +55,20 @@ INTRO = (
 )
 
 
-def allowed_values(column: fmt.Column) -> str:
+def lookup_codes() -> dict[str, tuple[str, ...]]:
+    """The codes in use of each list Simkerma keeps, for the lookup columns (format.Column.lookup)."""
+    return {name: tuple(Lookup(name).offered) for name in MODELS}
+
+
+def choices_of(column: fmt.Column, codes: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return codes.get(column.lookup, ()) if column.lookup else column.choices
+
+
+def allowed_values(column: fmt.Column, codes: Mapping[str, tuple[str, ...]] | None = None) -> str:
     """The values a column takes, in the instructions' words."""
+    if column.lookup:
+        offered = (codes or {}).get(column.lookup, ())
+        return "kode dari daftar di Simkerma: " + (", ".join(offered) or "(daftar masih kosong)")
     if column.kind == fmt.Kind.CHOICE:
         return ", ".join(column.choices)
     if column.kind == fmt.Kind.CHOICES:
@@ -64,26 +80,28 @@ def allowed_values(column: fmt.Column) -> str:
     return KIND_WORDS[column.kind]
 
 
-def _validation(column: fmt.Column) -> DataValidation | None:
-    if not column.choices:
+def _validation(column: fmt.Column, codes: Mapping[str, tuple[str, ...]]) -> DataValidation | None:
+    choices = choices_of(column, codes)
+    # Excel takes a list of at most 255 characters written in the rule itself.
+    if not choices or len(",".join(choices)) > 255:
         return None
     # A list column takes several values separated by ";": it offers them without refusing a list.
     strict = not column.is_list
     return DataValidation(
         type="list",
-        formula1='"' + ",".join(column.choices) + '"',
+        formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
         showDropDown=False,  # False shows the in-cell arrow (the attribute's meaning is inverted)
         showErrorMessage=strict,
         errorTitle=column.name,
-        error=f"Nilai yang diizinkan: {allowed_values(column)}.",
+        error=f"Nilai yang diizinkan: {allowed_values(column, codes)}."[:255],
         showInputMessage=True,
         promptTitle=column.name,
-        prompt=(column.help or allowed_values(column))[:255],
+        prompt=(column.help or allowed_values(column, codes))[:255],
     )
 
 
-def _instructions(worksheet: Worksheet) -> None:
+def _instructions(worksheet: Worksheet, codes: Mapping[str, tuple[str, ...]]) -> None:
     worksheet.title = INSTRUCTIONS_SHEET
     append_row(worksheet, ["Petunjuk pengisian buku kerja data Simkerma"])
     worksheet["A1"].font = Font(bold=True, size=14)
@@ -105,7 +123,7 @@ def _instructions(worksheet: Worksheet) -> None:
                 [
                     column.name,
                     "wajib" if column.required else "tidak",
-                    allowed_values(column),
+                    allowed_values(column, codes),
                     column.help,
                     column.example,
                 ],
@@ -123,7 +141,7 @@ def _instructions(worksheet: Worksheet) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _data_sheet(worksheet: Worksheet, sheet: fmt.Sheet) -> None:
+def _data_sheet(worksheet: Worksheet, sheet: fmt.Sheet, codes: Mapping[str, tuple[str, ...]]) -> None:
     append_row(worksheet, sheet.headers)
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
@@ -134,7 +152,7 @@ def _data_sheet(worksheet: Worksheet, sheet: fmt.Sheet) -> None:
             header.fill = REQUIRED_FILL
             header.comment = Comment(REQUIRED_COMMENT, "Simkerma")
         worksheet.column_dimensions[letter].width = max(14, len(column.name) + 4)
-        validation = _validation(column)
+        validation = _validation(column, codes)
         if validation is not None:
             worksheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -147,7 +165,8 @@ def template_workbook(output: IO[bytes]) -> None:
     workbook = Workbook()
     active = workbook.active
     assert active is not None
-    _instructions(active)
+    codes = lookup_codes()
+    _instructions(active, codes)
     for sheet in fmt.SHEETS:
-        _data_sheet(workbook.create_sheet(sheet.name), sheet)
+        _data_sheet(workbook.create_sheet(sheet.name), sheet, codes)
     workbook.save(output)

@@ -23,7 +23,8 @@ from simkerma.activities.models import (
     ActivityTransition,
     order_refusal,
 )
-from simkerma.imports.format import KEGIATAN
+from simkerma.core.data import KEEP, Keep
+from simkerma.imports.format import COOPERATION_FORM, KEGIATAN
 from simkerma.imports.importer.agreements import agreement_info, agreement_key, stored_agreements
 from simkerma.imports.importer.base import (
     BATCH,
@@ -35,10 +36,23 @@ from simkerma.imports.importer.base import (
     write_links,
 )
 from simkerma.imports.importer.org import known_prodi, org, unit_kind
+from simkerma.imports.lookups import lookup
 
-FIELDS = ("code", "title", "kind", "field", "start_date", "end_date", "status", "benefit", "evidence")
+FIELDS = (
+    "code",
+    "title",
+    "kind",
+    "field",
+    "start_date",
+    "end_date",
+    "status",
+    "benefit",
+    "evidence",
+    "cooperation_form_id",
+)
 STATUS_INDEX = FIELDS.index("status")
 KIND_INDEX = FIELDS.index("kind")
+FORM_INDEX = FIELDS.index("cooperation_form_id")
 # The workbook's status -> the status a new activity takes.
 INTERNAL = {
     "rencana": ActivityStatus.RENCANA,
@@ -126,10 +140,29 @@ class ActivityImport(SheetImport):
         )
         if "jenis_kegiatan" not in self.present or cells.get("jenis_kegiatan") is None:
             values = (*values[:KIND_INDEX], None, *values[KIND_INDEX + 1 :])  # the stored kind stays
+        form = self.cooperation_form(number, cells)
+        if form is False:
+            return
+        values = (*values[:FORM_INDEX], form, *values[FORM_INDEX + 1 :])
         key = agreement_key(number_given or "")
         self.buffer.append((number, values, self.shared.setdefault(key, key), units, prodi))
         if len(self.buffer) >= BATCH:
             self.flush()
+
+    def cooperation_form(self, number: int, cells: dict[str, Any]) -> int | Keep | bool | None:
+        """The form of cooperation's id: the cell's, KEEP without the column (the stored one stays),
+        False when the code is unknown."""
+        if "bentuk_kerjasama" not in self.present:
+            return KEEP
+        value = cells.get("bentuk_kerjasama")
+        if value is None:
+            return None
+        forms = lookup(self.ctx, COOPERATION_FORM)
+        found = forms.find(value)
+        if found is None:
+            self.ctx.problem(self.name, number, "bentuk_kerjasama", forms.refusal(value))
+            return False
+        return found
 
     def finish(self) -> None:
         self.flush()
@@ -170,7 +203,7 @@ class ActivityImport(SheetImport):
                 if problem:
                     self.ctx.problem(self.name, number, "status", problem)
                     continue
-                values = self._with(values, status, ActivityKind.LAINNYA)
+                values = self._with(values, status, ActivityKind.LAINNYA, None)
                 counts.created += 1
                 self.pending.append((number, None, values, key, units, prodi, ""))
                 continue
@@ -186,7 +219,7 @@ class ActivityImport(SheetImport):
                     self.ctx.problem(self.name, number, "status", problem)
                     continue
                 moved_from = current
-            values = self._with(values, status, old[1 + KIND_INDEX])
+            values = self._with(values, status, old[1 + KIND_INDEX], old[1 + FORM_INDEX])
             old_key = agreement_key(number_of.get(old[-1], ""))
             same = tuple(stored_values) == values and old_key == key and links[old[0]] == (set(units), set(prodi))
             if same:
@@ -196,10 +229,11 @@ class ActivityImport(SheetImport):
                 self.pending.append((number, old[0], values, key, units, prodi, moved_from))
 
     @staticmethod
-    def _with(values: tuple[Any, ...], status: str, stored_kind: str) -> tuple[Any, ...]:
+    def _with(values: tuple[Any, ...], status: str, stored_kind: str, stored_form: int | None) -> tuple[Any, ...]:
         kind = values[KIND_INDEX] if values[KIND_INDEX] is not None else stored_kind
+        form = values[FORM_INDEX] if values[FORM_INDEX] is not KEEP else stored_form
         as_list = list(values)
-        as_list[STATUS_INDEX], as_list[KIND_INDEX] = status, kind
+        as_list[STATUS_INDEX], as_list[KIND_INDEX], as_list[FORM_INDEX] = status, kind, form
         return tuple(as_list)
 
     def write(self) -> None:

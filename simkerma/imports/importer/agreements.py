@@ -13,7 +13,8 @@ from django_countries import countries
 
 from simkerma.agreements.models import Agreement, normalise_number
 from simkerma.agreements.rules import partners_problem
-from simkerma.imports.format import AGREEMENT_KIND, DOKUMEN, MITRA
+from simkerma.core.data import KEEP
+from simkerma.imports.format import AGREEMENT_KIND, DOKUMEN, MITRA, PARTNER_CATEGORY
 from simkerma.imports.importer.base import (
     Context,
     SheetImport,
@@ -23,15 +24,28 @@ from simkerma.imports.importer.base import (
     write_links,
 )
 from simkerma.imports.importer.org import known_prodi, org, unit_kind
+from simkerma.imports.lookups import lookup
 from simkerma.partners.models import Partner
 from simkerma.partners.names import name_key
 from simkerma.partners.selectors import similar_partners
 
 PARTNER_FIELDS = ("name", "kind", "country", "city", "address", "email", "phone", "website")
 NAME_KEY_LENGTH = Partner._meta.get_field("name_key").max_length or 255
-AGREEMENT_FIELDS = ("number", "kind", "title", "level", "fields", "start_date", "end_date", "terminated_on")
+AGREEMENT_FIELDS = (
+    "number",
+    "kind",
+    "title",
+    "level",
+    "fields",
+    "start_date",
+    "end_date",
+    "terminated_on",
+    "sdg_goals",
+)
+SDG_INDEX = 2 + AGREEMENT_FIELDS.index("sdg_goals")  # in a stored row: pk, parent id, then the fields
 AGREEMENT_LINKS = ("partners", "units", "prodi")
 FIELDS_FIELD = Agreement._meta.get_field("fields")
+SDG_FIELD = Agreement._meta.get_field("sdg_goals")
 COUNTRY_FIELD = Partner._meta.get_field("country")
 COUNTRY_CODES = frozenset(code for code, _name in countries)
 
@@ -64,8 +78,12 @@ class PartnerImport(SheetImport):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.defined = ctx.defined.setdefault(self.name, {})
-        self.stored = {row[0]: row[1:] for row in Partner.objects.values_list("code", "pk", *PARTNER_FIELDS).iterator()}
-        self.pending: list[tuple[int, int | None, str, tuple[Any, ...]]] = []
+        # code -> (pk, *PARTNER_FIELDS, ministry category id)
+        self.stored = {
+            row[0]: row[1:]
+            for row in Partner.objects.values_list("code", "pk", *PARTNER_FIELDS, "ministry_category_id").iterator()
+        }
+        self.pending: list[tuple[int, int | None, str, tuple[Any, ...], int | None]] = []
 
     def row(self, number: int, cells: dict[str, Any]) -> None:
         code = cells.get("kode")
@@ -75,6 +93,9 @@ class PartnerImport(SheetImport):
         if any(cells.get(column) is None for column in ("nama", "jenis", "negara")):
             return
         stored = self.stored.get(code)
+        category = self.category(number, cells, stored)
+        if category is False:
+            return
         partner = Partner(
             pk=stored[0] if stored else None,
             code=code,
@@ -107,7 +128,7 @@ class PartnerImport(SheetImport):
             return
         values = tuple(str(getattr(partner, field)) for field in PARTNER_FIELDS)
         counts = self.ctx.count(self.name)
-        if stored and tuple(str(value) for value in stored[1:]) == values:
+        if stored and tuple(str(value) for value in stored[1:-1]) == values and stored[-1] == category:
             counts.unchanged += 1
             return
         if stored:
@@ -117,7 +138,21 @@ class PartnerImport(SheetImport):
         # Only partners already in Simkerma are compared: with none stored, nothing can be close.
         if self.stored and (not stored or stored[1] != partner.name):
             self.near_duplicates(number, code, partner.name, stored[0] if stored else None)
-        self.pending.append((number, stored[0] if stored else None, code, values))
+        self.pending.append((number, stored[0] if stored else None, code, values, category))
+
+    def category(self, number: int, cells: dict[str, Any], stored: tuple[Any, ...] | None) -> int | bool | None:
+        """The ministry category's id: the cell's, the stored one without the column; False when unknown."""
+        if "kategori_mitra" not in self.present:
+            return stored[-1] if stored else None  # type: ignore[no-any-return]
+        value = cells.get("kategori_mitra")
+        if value is None:
+            return None
+        categories = lookup(self.ctx, PARTNER_CATEGORY)
+        found = categories.find(value)
+        if found is None:
+            self.ctx.problem(self.name, number, "kategori_mitra", categories.refusal(value))
+            return False
+        return found
 
     def near_duplicates(self, number: int, code: str, name: str, pk: int | None) -> None:
         for similar in similar_partners(name, exclude_pk=pk, limit=3):
@@ -136,19 +171,23 @@ class PartnerImport(SheetImport):
             )
 
     def write(self) -> None:
-        def fill(partner: Partner, values: tuple[Any, ...]) -> Partner:
+        def fill(partner: Partner, values: tuple[Any, ...], category: int | None) -> Partner:
             for field, value in zip(PARTNER_FIELDS, values, strict=True):
                 setattr(partner, field, value)
             partner.name_key = name_key(partner.name)[:NAME_KEY_LENGTH]
+            partner.ministry_category_id = category
             return partner
 
-        new = [fill(Partner(code=code), values) for _row, pk, code, values in self.pending if pk is None]
+        new = [
+            fill(Partner(code=code), values, category) for _row, pk, code, values, category in self.pending if not pk
+        ]
         for chunk in batches(new):
             create_with_history(Partner, list(chunk), ctx=self.ctx)
-        changed = {pk: values for _row, pk, _code, values in self.pending if pk}
+        changed = {pk: (values, category) for _row, pk, _code, values, category in self.pending if pk}
+        fields = [*PARTNER_FIELDS, "name_key", "ministry_category_id"]
         for ids in batches(list(changed)):
-            partners = [fill(partner, changed[partner.pk]) for partner in Partner.objects.filter(pk__in=ids)]
-            update_with_history(Partner, partners, [*PARTNER_FIELDS, "name_key"], ctx=self.ctx)
+            partners = [fill(partner, *changed[partner.pk]) for partner in Partner.objects.filter(pk__in=ids)]
+            update_with_history(Partner, partners, fields, ctx=self.ctx)
 
 
 @dataclass(slots=True)
@@ -277,6 +316,8 @@ class AgreementImport(SheetImport):
             "start_date": cells["tanggal_mulai"],
             "end_date": cells["tanggal_berakhir"],
             "terminated_on": cells.get("diakhiri_pada"),
+            # Without the column the stored goals stay (set in finish(), once the stored row is known).
+            "sdg_goals": SDG_FIELD.split(cells.get("sdg") or ()) if "sdg" in self.present else KEEP,  # type: ignore[attr-defined]
         }
         parent = cells.get("induk_nomor")
         assert kind is not None
@@ -310,6 +351,8 @@ class AgreementImport(SheetImport):
                     continue
             key = agreement_key(item.values["number"])
             old = stored.by_key.get(key)
+            if item.values["sdg_goals"] is KEEP:
+                item.values["sdg_goals"] = list(old[SDG_INDEX]) if old is not None else []
             # The stored id only where a rule needs it: a changed kind checks the agreements under it.
             kind_changed = old is not None and old[3] != item.values["kind"]
             agreement = Agreement(pk=old[0] if old is not None and kind_changed else None, **item.values)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from simkerma.imports.format import PRODI, UNIT
 from simkerma.imports.importer.base import Context, SheetImport, batches
-from simkerma.org.models import Prodi, Unit
+from simkerma.org.models import Instrument, Prodi, Unit
 
 EXPECTED = Unit._meta.get_field("expected_fields")
 
@@ -28,10 +28,10 @@ class Org:
             )
         }
         unit_code = {pk: code for code, (pk, *_rest) in self.units.items()}
-        self.prodi: dict[str, tuple[int, str, str, str, int | None, int | None]] = {
-            code: (pk, name, level, unit_code[unit_id], active_from, active_until)
-            for pk, code, name, level, unit_id, active_from, active_until in Prodi.objects.values_list(
-                "pk", "code", "name", "level", "unit_id", "active_from", "active_until"
+        self.prodi: dict[str, tuple[int, str, str, str, int | None, int | None, str]] = {
+            code: (pk, name, level, unit_code[unit_id], active_from, active_until, instrument)
+            for pk, code, name, level, unit_id, active_from, active_until, instrument in Prodi.objects.values_list(
+                "pk", "code", "name", "level", "unit_id", "active_from", "active_until", "instrument"
             )
         }
 
@@ -126,6 +126,7 @@ class ProdiImport(SheetImport):
         "unit": "unit_kode",
         "active_from": "aktif_mulai",
         "active_until": "aktif_sampai",
+        "instrument": "instrumen",
     }
 
     def __init__(self, ctx: Context) -> None:
@@ -158,13 +159,15 @@ class ProdiImport(SheetImport):
             unit=Unit(pk=stored_unit[0] if stored_unit else -1, kind=kind),
             active_from=cells.get("aktif_mulai"),
             active_until=cells.get("aktif_sampai"),
+            # Without the column, or with the cell empty, the stored instrument stays.
+            instrument=cells.get("instrumen") or (stored[6] if stored else Instrument.IAPS4),
         )
         try:
             prodi.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             self.check(error, number)
             return
-        values = (prodi.name, prodi.level, unit_code, prodi.active_from, prodi.active_until)
+        values = (prodi.name, prodi.level, unit_code, prodi.active_from, prodi.active_until, str(prodi.instrument))
         counts = self.ctx.count(self.name)
         if stored and tuple(stored[1:]) == values:
             counts.unchanged += 1
@@ -186,8 +189,9 @@ class ProdiImport(SheetImport):
                 unit_id=unit_ids[unit],
                 active_from=active_from,
                 active_until=active_until,
+                instrument=instrument,
             )
-            for _row, pk, code, name, level, unit, active_from, active_until in self.pending
+            for _row, pk, code, name, level, unit, active_from, active_until, instrument in self.pending
             if pk is None
         ]
         Prodi.objects.bulk_create(new, batch_size=2000)
@@ -196,9 +200,11 @@ class ProdiImport(SheetImport):
         for chunk in batches(list(changed)):
             rows = list(Prodi.objects.filter(pk__in=chunk))
             for prodi in rows:
-                name, level, unit, active_from, active_until = changed[prodi.pk]
+                name, level, unit, active_from, active_until, instrument = changed[prodi.pk]
                 prodi.name, prodi.level, prodi.unit_id = name, level, unit_ids[unit]
-                prodi.active_from, prodi.active_until = active_from, active_until
+                prodi.active_from, prodi.active_until, prodi.instrument = active_from, active_until, instrument
                 prodi.updated_at = self.ctx.now
-            Prodi.objects.bulk_update(rows, ["name", "level", "unit_id", "active_from", "active_until", "updated_at"])
+            Prodi.objects.bulk_update(
+                rows, ["name", "level", "unit_id", "active_from", "active_until", "instrument", "updated_at"]
+            )
             self.ctx.wrote(len(rows))

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from simkerma.accounts.models import Role
 from simkerma.accounts.tests.factories import UserFactory
 from simkerma.activities.models import ActivityKind, ActivityStatus
+from simkerma.activities.reporting import CooperationForm
 from simkerma.activities.tests.factories import ActivityFactory
 from simkerma.agreements.models import Kind
 from simkerma.agreements.tests.factories import AgreementFactory
@@ -25,7 +26,7 @@ from simkerma.imports.exporter import export_workbook
 from simkerma.imports.selectors import SHELL
 from simkerma.org.models import Unit
 from simkerma.org.tests.factories import ProdiFactory, UnitFactory
-from simkerma.partners.models import Partner
+from simkerma.partners.models import Partner, PartnerCategory
 from simkerma.partners.tests.factories import PartnerFactory
 from simkerma.servicedesk.models import Channel, RequestKind
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
@@ -40,7 +41,7 @@ def rich_dataset() -> dict[str, object]:
     UnitFactory(code="UPT", name="UPT Bahasa – “ünïcode”", kind=Unit.Kind.UNIT, expected_fields=[])
     if01 = ProdiFactory(code="IF01", name="Teknologi Rekayasa Perangkat Lunak", level="D4", unit=jurusan)
     if02 = ProdiFactory(code="IF02", name="Rekayasa Keamanan Siber", level="D3", unit=jurusan, active_until=2024)
-    ProdiFactory(code="IF03", name="Animasi", level="S2", unit=jurusan, active_from=2021)
+    ProdiFactory(code="IF03", name="Animasi", level="S2", unit=jurusan, active_from=2021, instrument="laminfokom")
     industry = PartnerFactory(
         code="M001",
         name="PT Contoh Teknologi Batam",
@@ -50,6 +51,7 @@ def rich_dataset() -> dict[str, object]:
         email="info@contoh.co.id",
         phone="+62 778 123456",
         website="https://contoh.co.id",
+        ministry_category=PartnerCategory.objects.get(code="multinasional"),
     )
     university = PartnerFactory(
         code="M002", name="東京工業大学 (Tokyo Tech)", kind=Partner.Kind.PERGURUAN_TINGGI, country="JP", city=""
@@ -67,6 +69,7 @@ def rich_dataset() -> dict[str, object]:
         partners=[university, industry],
         units=[jurusan, p3m],
         prodi=[if02, if01],
+        sdg_goals=["sdg17", "sdg4"],
     )
     moa = AgreementFactory(
         kind=Kind.MOA,
@@ -113,6 +116,7 @@ def rich_dataset() -> dict[str, object]:
         evidence="https://contoh/laporan",
         prodi=[if02, if01],
         units=[p3m],
+        cooperation_form=CooperationForm.objects.get(code="magang_1_semester"),
     )
     ActivityFactory(
         code="K2025-00002",
@@ -233,9 +237,9 @@ def test_the_values_as_entered():
         ["UPT", "UPT Bahasa – “ünïcode”", "unit", None],
     ]
     assert sheets["Prodi"][1:] == [
-        ["IF01", "Teknologi Rekayasa Perangkat Lunak", "D4", "IF", None, None],
-        ["IF02", "Rekayasa Keamanan Siber", "D3", "IF", None, 2024],
-        ["IF03", "Animasi", "S2", "IF", 2021, None],
+        ["IF01", "Teknologi Rekayasa Perangkat Lunak", "D4", "IF", None, None, "iaps4"],
+        ["IF02", "Rekayasa Keamanan Siber", "D3", "IF", None, 2024, "iaps4"],
+        ["IF03", "Animasi", "S2", "IF", 2021, None, "laminfokom"],
     ]
     assert sheets["Mitra"][1:3] == [
         [
@@ -248,8 +252,9 @@ def test_the_values_as_entered():
             "info@contoh.co.id",
             "+62 778 123456",
             "https://contoh.co.id",
+            "multinasional",
         ],
-        ["M002", "東京工業大学 (Tokyo Tech)", "perguruan_tinggi", "JP", None, None, None, None, None],
+        ["M002", "東京工業大学 (Tokyo Tech)", "perguruan_tinggi", "JP", None, None, None, None, None, None],
     ]
     documents = by_header(sheets["Dokumen"])
     # Parents before their children, then by number.
@@ -272,6 +277,7 @@ def test_the_values_as_entered():
         dt.datetime(2024, 1, 1),
         dt.datetime(2028, 12, 31),
         None,
+        "sdg4;sdg17",
     ]
     assert documents[1]["diakhiri_pada"] == dt.datetime(2022, 6, 30)
     assert documents[2]["jenis"] == "MoA" and documents[2]["induk_nomor"] == "001/MOU/PL29/2024"
@@ -293,6 +299,7 @@ def test_the_values_as_entered():
         "Mahasiswa mendapat pengalaman kerja",
         "https://contoh/laporan",
         "magang",
+        "magang_1_semester",
     ]
     # What was entered, nothing derived: no prodi or unit named, the cells are empty.
     assert activities[2]["prodi_kode"] is None and activities[2]["unit_kode"] is None

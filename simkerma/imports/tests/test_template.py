@@ -8,11 +8,26 @@ import pytest
 from openpyxl import load_workbook
 
 from simkerma.imports import format as fmt
-from simkerma.imports.template import INSTRUCTIONS_SHEET, REQUIRED_COMMENT, allowed_values, template_workbook
+from simkerma.imports.template import (
+    INSTRUCTIONS_SHEET,
+    REQUIRED_COMMENT,
+    allowed_values,
+    choices_of,
+    lookup_codes,
+    template_workbook,
+)
+from simkerma.partners.models import PartnerCategory
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def workbook():
+@pytest.fixture
+def codes(db):
+    return lookup_codes()
+
+
+@pytest.fixture
+def workbook(db):
     output = io.BytesIO()
     template_workbook(output)
     return load_workbook(io.BytesIO(output.getvalue()))
@@ -37,19 +52,19 @@ def test_each_data_sheet_holds_its_header_row_only_and_marks_the_required(workbo
 
 
 @pytest.mark.parametrize("sheet", fmt.SHEETS, ids=lambda sheet: sheet.name)
-def test_choice_columns_offer_their_values(workbook, sheet):
+def test_choice_columns_offer_their_values(workbook, codes, sheet):
     worksheet = workbook[sheet.name]
     found = {}
     for validation in worksheet.data_validations.dataValidation:
         (cells,) = validation.sqref.ranges
         found[sheet.headers[cells.min_col - 1]] = validation
         assert (cells.min_row, cells.max_row, cells.min_col) == (2, 10001, cells.max_col)
-    expected = [column for column in sheet.columns if column.choices]
+    expected = [column for column in sheet.columns if choices_of(column, codes)]
     assert sorted(found) == sorted(column.name for column in expected)
     for column in expected:
         validation = found[column.name]
         assert validation.type == "list"
-        assert validation.formula1 == '"' + ",".join(column.choices) + '"'
+        assert validation.formula1 == '"' + ",".join(choices_of(column, codes)) + '"'
         # One value from the list, refused otherwise; a list column takes several, so it is not refused.
         assert validation.showErrorMessage is (not column.is_list)
 
@@ -75,7 +90,7 @@ def _padded(row, width):
     return (*row[:width], *(None,) * (width - len(row)))
 
 
-def test_the_instructions_list_every_sheet_and_column(workbook):
+def test_the_instructions_list_every_sheet_and_column(workbook, codes):
     rows = _instruction_rows(workbook)
     assert rows[0][0] == "Petunjuk pengisian buku kerja data Simkerma"
     assert "Lembar Petunjuk ini dilewati saat impor." in rows[1][0]
@@ -88,7 +103,7 @@ def test_the_instructions_list_every_sheet_and_column(workbook):
             (
                 column.name,
                 "wajib" if column.required else "tidak",
-                allowed_values(column),
+                allowed_values(column, codes),
                 column.help,
                 column.example or None,
             )
@@ -122,3 +137,30 @@ def test_examples_that_look_like_formulas_stay_text(workbook):
 def test_date_columns_are_formatted_as_dates(workbook):
     assert workbook["Dokumen"].column_dimensions["J"].number_format == "yyyy-mm-dd"
     assert workbook["Layanan"].column_dimensions["F"].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_the_lookup_columns_offer_the_codes_in_use():
+    PartnerCategory.objects.filter(code="umkm").update(is_active=False)
+    output = io.BytesIO()
+    template_workbook(output)
+    workbook = load_workbook(io.BytesIO(output.getvalue()))
+
+    mitra = workbook["Mitra"]
+    letter = chr(ord("A") + fmt.MITRA.headers.index("kategori_mitra"))
+    (category,) = [v for v in mitra.data_validations.dataValidation if str(v.sqref) == f"{letter}2:{letter}10001"]
+    offered = category.formula1.strip('"').split(",")
+    assert offered[0] == "multinasional" and "rumah_sakit" in offered and "umkm" not in offered
+    assert len(offered) == 12
+    assert category.showErrorMessage
+    kegiatan = workbook["Kegiatan"]
+    letter = chr(ord("A") + fmt.KEGIATAN.headers.index("bentuk_kerjasama"))
+    (form,) = [v for v in kegiatan.data_validations.dataValidation if str(v.sqref) == f"{letter}2:{letter}10001"]
+    assert "magang_1_semester" in form.formula1
+    rows = list(workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True))
+    (kategori,) = [row for row in rows if row[0] == "kategori_mitra"]
+    assert kategori[1] == "tidak"
+    assert kategori[2].startswith("kode dari daftar di Simkerma: multinasional, nasional_berstandar")
+    (sdg,) = [row for row in rows if row[0] == "sdg"]
+    assert sdg[2] == "satu atau lebih dari: " + ", ".join(f"sdg{n}" for n in range(1, 18)) + "; dipisah ;"
+    (instrument,) = [row for row in rows if row[0] == "instrumen"]
+    assert instrument[2] == "iaps4, laminfokom, lamteknik"
