@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -233,3 +234,31 @@ def agreement_terminate(*, agreement: Agreement, on: dt.date, reason: str, user:
     agreement._change_reason = change_reason(TERMINATED, reason=reason)  # type: ignore[attr-defined]
     agreement.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
     return agreement
+
+
+MARKED_REPORTED = reason_template(gettext_noop("reported to the ministry on %(date)s"))
+
+
+def can_mark_reported(user: Any) -> bool:
+    """The cooperation team enters agreements in the ministry's reporting system, and records it."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_team)
+
+
+@transaction.atomic
+def agreement_mark_reported(*, agreement: Agreement, on: dt.date, user: Any) -> Agreement:
+    """Record the day the agreement was entered in the ministry's reporting system (Laporankerma).
+
+    The day is not in the future, nor before the agreement was signed when its signing date is known.
+    """
+    if not can_mark_reported(user):
+        raise PermissionDenied
+    if on > timezone.localdate():
+        raise ValidationError({"ministry_reported_on": _("The day it was reported cannot be in the future.")})
+    if on.year < 1900 or (agreement.signed_on is not None and on < agreement.signed_on):
+        raise ValidationError({"ministry_reported_on": _("The day it was reported cannot be before it was signed.")})
+    current = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    current.ministry_reported_on = on
+    current._change_reason = change_reason(MARKED_REPORTED, date=on.isoformat())  # type: ignore[attr-defined]
+    current.save(update_fields=["ministry_reported_on", "updated_at"])
+    agreement.ministry_reported_on = on
+    return current

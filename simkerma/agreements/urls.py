@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/akhiri/", views.agreement_terminate_view, name="terminate"),
     path("<int:pk>/pindaian/", views.agreement_scan, name="scan"),
     path("<int:pk>/riwayat/", views.agreement_history, name="history"),
+    path("<int:pk>/lapor-kementerian/", views.agreement_mark_reported_view, name="mark_reported"),
 ]

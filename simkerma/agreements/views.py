@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
 from simkerma.agreements import selectors
@@ -16,9 +17,11 @@ from simkerma.agreements.models import Agreement, Kind, Signatory, today
 from simkerma.agreements.permissions import can_create_agreement, can_edit_agreement
 from simkerma.agreements.selectors import AgreementFilters, agreement_tree
 from simkerma.agreements.services import (
+    agreement_mark_reported,
     agreement_save,
     agreement_suggest_number,
     agreement_terminate,
+    can_mark_reported,
     renewal_period,
 )
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
@@ -68,6 +71,8 @@ def agreement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "signatories": agreement.signatories.all(),
             "renewals": agreement.renewals.only("pk", "number", "start_date", "end_date"),
             "can_edit": can_edit_agreement(request.user, agreement),
+            "can_mark_reported": can_mark_reported(request.user),
+            "today": today(),
             "outside_parent": agreement.outside_parent_period(),
         },
     )
@@ -180,6 +185,25 @@ def agreement_scan(request: AuthedHttpRequest, pk: int) -> FileResponse:
         raise Http404
     safe_number = "".join(ch if ch.isalnum() else "-" for ch in agreement.number)
     return FileResponse(agreement.signed_scan.open("rb"), content_type="application/pdf", filename=f"{safe_number}.pdf")
+
+
+@require(can_mark_reported)
+@require_POST
+def agreement_mark_reported_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Record the day the agreement was entered in the ministry's reporting system."""
+    agreement = get_agreement_for_user(request, pk)
+    on = date_param(request.POST.get("ministry_reported_on", ""))
+    if on is None:
+        messages.error(request, _("Enter the day it was reported, as YYYY-MM-DD."))
+        return redirect(agreement)
+    try:
+        agreement_mark_reported(agreement=agreement, on=on, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Marked as reported to the ministry on %(date)s.") % {"date": on.isoformat()})
+    return redirect(agreement)
 
 
 @require(can_read)
