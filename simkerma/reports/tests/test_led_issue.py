@@ -208,3 +208,20 @@ def test_the_list_costs_the_same_queries_for_few_and_many(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("reports:led_list"))
     assert len(response.context["page_obj"]) == 4
+
+
+def test_the_reports_page_previews_and_downloads_the_led_of_a_coordinators_unit(
+    if_data, jurusan_if, jurusan_mb, client_for, coordinator
+):
+    client = client_for(coordinator)
+    page = client.get(reverse("reports:detail", args=["led"]), {"unit": jurusan_if.pk, "year": 2025})
+    assert page.status_code == 200
+    assert "001/MOU/2025" in page.content.decode()
+    assert reverse("reports:led_list") in page.content.decode()
+    response = client.get(reverse("reports:download", args=["led", "docx"]), {"unit": jurusan_if.pk, "year": 2025})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="led-IF-2025.docx"'
+    rows = docx_texts(io.BytesIO(b"".join(response.streaming_content)))
+    assert any("K1" in row and "Kuliah tamu keamanan siber" in row for row in rows)
+    other = client.get(reverse("reports:detail", args=["led"]), {"unit": jurusan_mb.pk, "year": 2025})
+    assert other.status_code in (400, 403, 404)

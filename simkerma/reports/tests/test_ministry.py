@@ -4,7 +4,9 @@ marking agreements as reported to the ministry, one on its page or the year's in
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -287,3 +289,29 @@ def test_the_bulk_press_refuses_bad_input_and_other_roles(ministry_data, client_
     assert client_for(pimpinan).get(url, {"year": 2025}).status_code == 200
     assert client_for(pimpinan).post(url, {"year": "2025", "on": "2026-03-01"}).status_code == 403
     assert Agreement.objects.filter(ministry_reported_on__isnull=False).count() == 1
+
+
+def test_the_reports_page_downloads_the_ministry_workbook(ministry_data, client_for, staff):
+    client = client_for(staff)
+    page = client.get(reverse("reports:detail", args=["ministry"]), {"year": 2025})
+    assert page.status_code == 200
+    assert "persetujuan Direktur Jenderal" in page.content.decode()
+    assert 'id="ministry-mark-form"' in page.content.decode()
+    response = client.get(reverse("reports:download", args=["ministry", "xlsx"]), {"year": 2025})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    values = [cell for row in book["Dokumen"].iter_rows(values_only=True) for cell in row]
+    assert "002/MOA/2025" in values
+    assert f"{NOTE_LEVEL}; {NOTE_APPROVAL}; {NOTE_LANGUAGE}" in values
+    implementation = [row for row in book["Implementasi"].iter_rows(values_only=True)]
+    assert any(row and "Magang industri" in row for row in implementation)
+
+
+def test_the_ministry_report_page_marks_the_years_agreements_for_the_team_only(
+    ministry_data, client_for, staff, auditor
+):
+    page = client_for(auditor).get(reverse("reports:detail", args=["ministry"]), {"year": 2025}).content.decode()
+    assert reverse("reports:ministry_mark") + "?year=2025" in page
+    assert 'id="ministry-mark-form"' not in page
+    client_for(staff).post(reverse("reports:ministry_mark"), {"year": "2025", "on": "2026-03-02"})
+    assert Agreement.objects.filter(ministry_reported_on=TODAY).count() == 2
