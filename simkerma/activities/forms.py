@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.urls import reverse_lazy
+from django.db.models import Q
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.accounts.models import User
@@ -16,6 +18,8 @@ from simkerma.activities.models import (
     FollowUpTask,
     assignable_people,
 )
+from simkerma.activities.reporting import CooperationForm
+from simkerma.activities.reporting_forms import BaseFundingFormSet
 from simkerma.activities.rules import activity_refusals, activity_warnings
 from simkerma.activities.selectors import ActivityFilters
 from simkerma.agreements.models import Agreement
@@ -68,6 +72,9 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             "expected_lecturers",
             "benefit",
             "evidence",
+            "cooperation_form",
+            "duration_years",
+            "distinctive",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -94,6 +101,15 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
         cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = Unit.objects.order_by("kind", "code")
         cast(forms.ModelMultipleChoiceField, self.fields["prodi"]).queryset = Prodi.objects.order_by("code")
         cast(forms.ModelChoiceField, self.fields["partner_contact"]).queryset = self._contacts()
+        stored_form = Q(pk=self.instance.cooperation_form_id) if self.instance.cooperation_form_id else Q(pk__in=[])
+        cooperation_form = cast(forms.ModelChoiceField, self.fields["cooperation_form"])
+        cooperation_form.queryset = CooperationForm.objects.filter(Q(is_active=True) | stored_form)
+        cooperation_form.help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            _("The ministry's form of the activity, for the IKU."),
+            reverse("activities:cooperation_forms"),
+            _("The list of forms"),
+        )
 
     def _agreement_pk(self) -> str:
         value = self.data.get("agreement") if self.is_bound else None
@@ -135,7 +151,8 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             )
         return cleaned
 
-    def to_data(self) -> ActivityData:
+    def to_data(self, funding: BaseFundingFormSet | None = None) -> ActivityData:
+        """The activity as typed, with the funds of the formset (None leaves the stored funds)."""
         cleaned = self.cleaned_data
         return ActivityData(
             agreement=cleaned["agreement"],
@@ -158,6 +175,22 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
             expected_lecturers=cleaned.get("expected_lecturers") or 0,
             benefit=cleaned.get("benefit") or "",
             evidence=cleaned.get("evidence") or "",
+            cooperation_form=cleaned.get("cooperation_form"),
+            duration_years=cleaned.get("duration_years"),
+            distinctive=bool(cleaned.get("distinctive")),
+            funding=funding.rows(self.instance) if funding is not None else None,
+        )
+
+    def check_funding(self, funding: BaseFundingFormSet) -> bool:
+        """Check the funds against the activity's dates (the rules the service holds), with each
+        message next to its row; True when every row keeps them."""
+        cleaned = self.cleaned_data
+        if not cleaned.get("start_date"):
+            return True
+        return funding.check(
+            start_date=cleaned["start_date"],
+            end_date=cleaned.get("end_date"),
+            duration_years=cleaned.get("duration_years"),
         )
 
 

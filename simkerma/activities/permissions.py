@@ -59,6 +59,12 @@ def can_edit_activity(user: Any, activity: Activity) -> bool:
     return is_team(user) or is_unit_member(user, activity)
 
 
+def can_manage_cooperation_forms(user: Any) -> bool:
+    """The ministry's list of forms of cooperation is kept by the Kapokja (and the administrator);
+    the rest of the team reads it."""
+    return _active(user) and user.role in KAPOKJA_ROLES
+
+
 def can_coordinate(user: Any) -> bool:
     """Coordination records and follow-up tasks are kept by the cooperation team."""
     return is_team(user)

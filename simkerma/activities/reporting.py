@@ -4,6 +4,7 @@ Kepmendiktisaintek 358/M/KEP/2025)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -110,3 +111,15 @@ class ActivityOutput(TidyModel):
     @property
     def quarter(self) -> int:
         return (self.used_on.month - 1) // 3 + 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class CooperationFormData:
+    """A form of cooperation as the Kapokja gives it; `code` is kept once the entry exists."""
+
+    code: str
+    name: str
+    description: str = ""
+    qualifies_iku: bool = True
+    order: int = 0
+    is_active: bool = True

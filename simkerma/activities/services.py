@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from simkerma.activities.data import ActivityData, CoordinationData, TaskData
+from simkerma.activities.data import ActivityData, CoordinationData, FundingData, TaskData
 from simkerma.activities.models import (
     Activity,
     ActivityStatus,
@@ -25,10 +26,11 @@ from simkerma.activities.permissions import (
     timing_refusal,
     transition_refusal,
 )
-from simkerma.activities.rules import activity_warnings, check_activity
+from simkerma.activities.reporting import ActivityFunding
+from simkerma.activities.rules import activity_warnings, check_activity, funding_refusals
 from simkerma.core.concurrency import ensure_current, proposed_from_data, submission_claim, submission_record
 from simkerma.core.data import Saved, apply_data
-from simkerma.core.history import CREATED, EDITED, change_reason, save_with_one_record
+from simkerma.core.history import CREATED, EDITED, change_reason, reason_template, save_with_one_record
 from simkerma.core.numbering import next_code, save_with_code
 
 S = ActivityStatus
@@ -37,6 +39,8 @@ COORDINATION_FORM = "activities.coordination"
 TASK_FORM = "activities.task"
 CODE_WIDTH = 5
 CODE_PATTERN = r"^K[0-9]{4}-[0-9]{5}$"
+# The activity's history record when an edit changed its funds (ActivityFunding keeps no history of its own).
+FUNDING_EDITED = reason_template(gettext_noop("edited; funding changed for %(years)s"))
 
 
 def activity_next_code(*, year: int) -> str:
@@ -67,10 +71,11 @@ def activity_save(
     activity = activity if activity is not None else Activity()
     creating = activity.pk is None
     _check_may_save(user, activity)
+    stored_form = activity.cooperation_form_id
     many = apply_data(activity, data, exclude=["code"])
     activity.code = "".join(data.code.split()) or activity.code
     automatic = not activity.code
-    activity.full_clean(exclude=["code"] if automatic else None)
+    _validate(activity, data, automatic=automatic, stored_form=stored_form)
     check_activity(
         user=user,
         agreement=activity.agreement,
@@ -86,15 +91,87 @@ def activity_save(
         ensure_current(instance=activity, opened_version=opened_version, proposed=proposed_from_data(data))
         if creating and getattr(user, "is_authenticated", False):
             activity.created_by = user
-        activity._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
+        funding = _FundingChanges.of(activity, data.funding)
+        if reason or creating or not funding.years:
+            activity._change_reason = change_reason(reason or (CREATED if creating else EDITED))  # type: ignore[attr-defined]
+        else:
+            activity._change_reason = change_reason(FUNDING_EDITED, years=funding.years)  # type: ignore[attr-defined]
         year = activity.start_date.year
         save_with_code(
             activity,
             save=lambda: save_with_one_record(activity, many),
             next_code=(lambda: activity_next_code(year=year)) if automatic else None,
         )
+        funding.write(activity)
         submission_record(claim, activity)
     return Saved(activity, tuple(warnings))
+
+
+def _validate(activity: Activity, data: ActivityData, *, automatic: bool, stored_form: int | None) -> None:
+    """The activity's row, its form of cooperation and its funds; every problem at once, by field.
+
+    Funds left as they are (`data.funding` None) are checked too: new dates must still cover them.
+    """
+    errors: dict[str, Any] = {}
+    try:
+        activity.full_clean(exclude=["code"] if automatic else None)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    chosen = activity.cooperation_form
+    if chosen is not None and chosen.pk != stored_form and not chosen.is_active:
+        errors.setdefault("cooperation_form", []).append(
+            ValidationError(_("The form of cooperation %(name)s is no longer in use.") % {"name": chosen.name})
+        )
+    if activity.start_date and "start_date" not in errors and "end_date" not in errors:
+        rows = data.funding if data.funding is not None else _stored_funding(activity)
+        problems = funding_refusals(
+            rows, start_date=activity.start_date, end_date=activity.end_date, duration_years=activity.duration_years
+        )
+        messages = [message for row in problems for message in row.values()]
+        if messages:
+            errors.setdefault("funding", []).extend(ValidationError(message) for message in messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _stored_funding(activity: Activity) -> list[FundingData]:
+    if activity.pk is None:
+        return []
+    return [
+        FundingData(year=row.year, amount=row.amount, source=row.source)
+        for row in ActivityFunding.objects.filter(activity_id=activity.pk)
+    ]
+
+
+class _FundingChanges:
+    """The rows of funds to write and remove so the stored set is the one given, by year."""
+
+    def __init__(self, saved: list[ActivityFunding], removed: list[ActivityFunding]) -> None:
+        self.saved = saved
+        self.removed = removed
+        self.years = ", ".join(str(year) for year in sorted({row.year for row in saved + removed}))
+
+    @classmethod
+    def of(cls, activity: Activity, rows: list[FundingData] | None) -> _FundingChanges:
+        if rows is None:
+            return cls([], [])
+        stored = (
+            {row.year: row for row in ActivityFunding.objects.filter(activity_id=activity.pk)} if activity.pk else {}
+        )
+        saved = []
+        for row in rows:
+            found = stored.pop(row.year, None) or ActivityFunding(year=row.year)
+            if found.pk and found.amount == row.amount and found.source == row.source:
+                continue
+            found.amount, found.source = row.amount, row.source
+            saved.append(found)
+        return cls(saved, list(stored.values()))
+
+    def write(self, activity: Activity) -> None:
+        ActivityFunding.objects.filter(pk__in=[row.pk for row in self.removed]).delete()
+        for row in self.saved:
+            row.activity = activity
+            row.save()
 
 
 def _check_may_save(user: Any, activity: Activity) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simkerma.activities import calendar_views, views
+from simkerma.activities import calendar_views, reporting_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -14,6 +14,16 @@ urlpatterns = [
     path("<int:pk>/riwayat/", views.activity_history, name="history"),
     path("<int:pk>/koordinasi/baru/", views.coordination_create, name="coordination_create"),
     path("<int:pk>/tugas/baru/", views.task_create, name="task_create"),
+    path("<int:pk>/luaran/baru/", reporting_views.output_create, name="output_create"),
+    path("<int:pk>/luaran/<int:output_pk>/ubah/", reporting_views.output_edit, name="output_edit"),
+    path("<int:pk>/luaran/<int:output_pk>/hapus/", reporting_views.output_delete, name="output_delete"),
+    path("bentuk-kerjasama/", reporting_views.cooperation_forms, name="cooperation_forms"),
+    path("bentuk-kerjasama/<int:pk>/ubah/", reporting_views.cooperation_form_edit, name="cooperation_form_edit"),
+    path(
+        "bentuk-kerjasama/<int:pk>/hapus/",
+        reporting_views.cooperation_form_delete_view,
+        name="cooperation_form_delete",
+    ),
     path("koordinasi/<int:pk>/", views.coordination_detail, name="coordination_detail"),
     path("koordinasi/<int:pk>/ubah/", views.coordination_edit, name="coordination_edit"),
     path("tugas/", views.my_tasks, name="my_tasks"),

@@ -35,6 +35,7 @@ from simkerma.activities.permissions import (
     can_report_on,
     held_moves,
 )
+from simkerma.activities.reporting_forms import funding_formset
 from simkerma.activities.services import activity_save, activity_transition, coordination_save, task_complete
 from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
@@ -54,9 +55,12 @@ def get_activity_for_user(request: HttpRequest, pk: int, *, write: bool = False)
     if not can_read(request.user):
         raise PermissionDenied
     activity = get_object_or_404(
-        Activity.objects.select_related("agreement", "pic", "partner_contact__partner", "created_by").prefetch_related(
+        Activity.objects.select_related(
+            "agreement", "pic", "partner_contact__partner", "created_by", "cooperation_form"
+        ).prefetch_related(
             "units",
             "prodi",
+            "funding",
             "agreement__units",
             "agreement__prodi",
             Prefetch("agreement__partners", queryset=Partner.objects.only("pk", "name")),
@@ -126,6 +130,8 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "coordinations": coordinations,
         "tasks": activity.tasks.select_related("assignee", "record").order_by("done_at", "due_date", "pk"),
         "reports": activity.reports.order_by("-created_at", "-pk"),
+        "outputs": activity.outputs.all(),
+        "funding_total": sum(row.amount for row in activity.funding.all()),
         "transitions": activity.transitions.select_related("user"),
         "buttons": allowed_buttons(user, activity),
         "held_moves": held_moves(user, activity),
@@ -141,13 +147,16 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(request: AuthedHttpRequest, instance: Activity, *, initial: dict | None = None) -> HttpResponse:
     form = ActivityForm(request.POST or None, instance=instance, initial=initial, user=request.user)
+    funding = funding_formset(request.POST or None, instance)
+    sent = funding.is_bound  # else the post had no funds section: the stored funds stay
     if request.method == "POST" and (done := form.replayed()) is not None:
         return already_submitted_response(request, done)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if valid and (not sent or (funding.is_valid() and form.check_funding(funding))):
         try:
             saved = activity_save(
                 activity=instance if instance.pk else None,
-                data=form.to_data(),
+                data=form.to_data(funding if sent else None),
                 user=request.user,
                 opened_version=form.opened_version,
                 token=form.submission_token,
@@ -163,7 +172,8 @@ def _form_page(request: AuthedHttpRequest, instance: Activity, *, initial: dict 
             for warning in saved.warnings:
                 messages.warning(request, warning)
             return redirect(saved.obj)
-    return render(request, "activities/activity_form.html", {"form": form, "activity": instance})
+    context = {"form": form, "funding": funding, "activity": instance}
+    return render(request, "activities/activity_form.html", context)
 
 
 def refuse(form: Any, error: ValidationError) -> None:

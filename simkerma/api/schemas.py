@@ -240,6 +240,21 @@ class TreeNodeOut(Schema):
     children: list[TreeNodeOut] = Field(description="The agreements hanging under this one, by start date.")
 
 
+class FundingOut(Schema):
+    year: int = Field(examples=[2025])
+    amount: int = Field(description="In rupiah.", examples=[25000000])
+    source: str = Field(examples=["Hibah Kemendiktisaintek"])
+
+
+class OutputOut(Schema):
+    id: int
+    title: str = Field(examples=["Aplikasi pemantauan jaringan"])
+    kind: str = Field(examples=["produk"])
+    evidence_link: str
+    used_on: dt.date = Field(description="Used by the partner since.", examples=["2025-09-01"])
+    notes: str
+
+
 class ActivityOut(Schema):
     id: int = Field(examples=[41])
     code: str = Field(examples=["KGT-2025-0041"])
@@ -259,6 +274,23 @@ class ActivityOut(Schema):
     expected_lecturers: int
     benefit: str
     evidence: str
+    cooperation_form: str | None = Field(description="Code of the form of cooperation (IKU).", examples=["tefa"])
+    duration_years: int | None = Field(description="As entered; empty counts it from the dates.")
+    distinctive: bool = Field(description="Distinctive of the study programme (ciri khas PS).")
+    funding: list[FundingOut] = Field(description="The funds per year.")
+    outputs: list[OutputOut] = Field(description="Outputs used by the partner (IKU 5).")
+
+    @staticmethod
+    def resolve_cooperation_form(obj: Any) -> str | None:
+        return obj.cooperation_form.code if obj.cooperation_form_id else None
+
+    @staticmethod
+    def resolve_funding(obj: Any) -> list[Any]:
+        return list(obj.funding.all())
+
+    @staticmethod
+    def resolve_outputs(obj: Any) -> list[Any]:
+        return list(obj.outputs.all())
 
     @staticmethod
     def resolve_units(obj: Any) -> list[str]:

@@ -19,9 +19,11 @@ ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 
 
 def _with_related(rows: Any) -> Any:
-    return rows.select_related("agreement").prefetch_related(
+    return rows.select_related("agreement", "cooperation_form").prefetch_related(
         Prefetch("units", queryset=Unit.objects.only("pk", "code")),
         Prefetch("prodi", queryset=Prodi.objects.only("pk", "code", "unit_id")),
+        "funding",
+        "outputs",
     )
 
 
