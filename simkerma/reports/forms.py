@@ -101,7 +101,7 @@ class ReportParamsForm(forms.Form):
         """Whether a prodi or unit the user may not report on was asked for by its id."""
         for name, model in (("prodi", Prodi), ("unit", Unit)):
             raw = str(self.data.get(name, ""))
-            asked = name in self.fields and name in self.errors and raw.isdigit() and len(raw) < 12
+            asked = name in self.fields and name in self.errors and raw.isascii() and raw.isdigit() and len(raw) < 12
             if asked and model.objects.filter(pk=int(raw)).exists():  # type: ignore[attr-defined]
                 return True
         return False

@@ -184,6 +184,9 @@ def test_form_asks_for_what_the_exporter_needs(client_for, staff, prodi_if, juru
         ("t_unit", {"year": "2026", "unit": "", "month": "13"}, "month", "Pilih salah satu pilihan dalam daftar."),
         ("t_prodi", {"year": "2026", "prodi": "99999999"}, "prodi", "Pilih salah satu pilihan dalam daftar."),
         ("t_prodi", {"year": "2026", "prodi": "x' OR 1=1"}, "prodi", "Pilih salah satu pilihan dalam daftar."),
+        ("t_prodi", {"year": "2026", "prodi": "\u00b2"}, "prodi", "Pilih salah satu pilihan dalam daftar."),
+        ("t_prodi", {"year": "2026", "prodi": "9" * 40}, "prodi", "Pilih salah satu pilihan dalam daftar."),
+        ("t_inst", {"year": "9" * 40}, "year", "Tahun paling akhir 2100."),
     ],
 )
 def test_bad_parameters_show_the_form_with_errors(client_for, staff, prodi_if, key, params, field, message):
