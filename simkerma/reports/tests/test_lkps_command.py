@@ -90,3 +90,17 @@ def test_a_jurusan_whose_prodi_differ_needs_the_instrument(data, prodi_if, jurus
         _run("--unit", "IF", "--ts", "2025", "--output", str(tmp_path / "out.xlsx"))
     assert "give --instrument" in str(refused.value)
     assert refused.value.returncode == 2
+
+
+def test_pdf_and_docx_hold_the_tables(data, tmp_path):
+    from docx import Document
+    from pypdf import PdfReader
+
+    pdf, word = tmp_path / "lkps.pdf", tmp_path / "lkps.docx"
+    _run("--prodi", "IF01", "--ts", "2025", "--instrument", "iaps4", "--output", str(pdf))
+    _run("--prodi", "IF01", "--ts", "2025", "--instrument", "iaps4", "--output", str(word))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "Tabel 1-2" in text and "Riset bersama sensor" in text and "LPK-0001" in text
+    cells = [cell.text for table in Document(word).tables for row in table.rows for cell in row.cells]
+    assert "Riset bersama sensor" in cells and "PT Lokal Batam" in cells
+    assert "Hanya dokumen kerja sama 002/MOA.PL29/I/2023 (bukan bukti pelaksanaan)" in cells
