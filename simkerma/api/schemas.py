@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, GetCoreSchemaHandler, field_validato
 from pydantic_core import core_schema
 
 from simkerma.activities.models import ActivityKind, ActivityStatus
+from simkerma.agreements.models import SDG
 from simkerma.agreements.models import Kind as AgreementKind
 from simkerma.agreements.models import Status as AgreementStatus
 from simkerma.agreements.selectors import SORTS
@@ -132,6 +133,14 @@ class RequestQuery(SearchQuery):
     )
 
 
+SDG_NUMBERS = {code: int(code.removeprefix("sdg")) for code in SDG.values}
+
+
+def sdg_numbers(goals: list[str]) -> list[int]:
+    """Stored SDG codes ("sdg4") as their numbers (4), in the stored order."""
+    return [SDG_NUMBERS[code] for code in goals if code in SDG_NUMBERS]
+
+
 # --- answers ----------------------------------------------------------------------------------
 
 
@@ -172,11 +181,19 @@ class PartnerOut(Schema):
     email: str
     phone: str
     website: str
+    ministry_category: str | None = Field(
+        description="Code of the ministry's partner category (IKU); null when none is set.",
+        examples=["multinasional"],
+    )
     agreement_count: int = Field(description="Agreements naming the partner.", examples=[2])
 
     @staticmethod
     def resolve_country(obj: Any) -> str:
         return str(obj.country.code or "")
+
+    @staticmethod
+    def resolve_ministry_category(obj: Any) -> str | None:
+        return obj.ministry_category.code if obj.ministry_category_id else None
 
     @staticmethod
     def resolve_agreement_count(obj: Any) -> int:
@@ -206,6 +223,17 @@ class AgreementOut(Schema):
     partners: list[Ref]
     units: list[str] = Field(description="Codes of the units it names.", examples=[["IF"]])
     prodi: list[str] = Field(description="Codes of the study programmes it names.", examples=[["IF01"]])
+    sdg_goals: list[int] = Field(
+        description="Numbers (1-17) of the Sustainable Development Goals it serves, in order.", examples=[[4, 17]]
+    )
+    ministry_reported_on: dt.date | None = Field(
+        description="The day it was entered in the ministry's cooperation reporting system; null until then.",
+        examples=["2025-06-30"],
+    )
+
+    @staticmethod
+    def resolve_sdg_goals(obj: Any) -> list[int]:
+        return sdg_numbers(obj.sdg_goals)
 
     @staticmethod
     def resolve_children(obj: Any) -> list[Any]:

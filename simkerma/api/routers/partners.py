@@ -14,15 +14,20 @@ router = Router(tags=["Partners"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 
 
+def _rows(request: HttpRequest, filters: PartnerFilters) -> Any:
+    """The selector's rows with their ministry category, in the same query."""
+    return partner_list(user=request.user, filters=filters).select_related("ministry_category")
+
+
 def _partners(request: HttpRequest) -> Any:
-    return partner_list(user=request.user, filters=PartnerFilters())
+    return _rows(request, PartnerFilters())
 
 
 @router.get("", response={200: PartnerPage, 401: Error, 403: Error}, summary="List partners")
 def list_partners(request: HttpRequest, query: Query[PartnerQuery]) -> dict[str, Any]:
     """The partners, by name, with the filters of the partner list: words (`q`) and kind."""
     filters = PartnerFilters(q=query.q, kind=query.kind or "")
-    return page_of(request, partner_list(user=request.user, filters=filters), query)
+    return page_of(request, _rows(request, filters), query)
 
 
 @router.get("/by-code", response={200: PartnerOut, **ERRORS}, summary="Find a partner by its code")

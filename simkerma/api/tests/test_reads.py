@@ -16,7 +16,7 @@ from simkerma.agreements.models import Kind
 from simkerma.agreements.tests.factories import AgreementFactory
 from simkerma.core.choices import Field
 from simkerma.core.dates import WIB
-from simkerma.partners.models import Partner
+from simkerma.partners.models import Partner, PartnerCategory
 from simkerma.partners.tests.factories import PartnerFactory
 from simkerma.servicedesk.models import Stage
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
@@ -242,12 +242,16 @@ def _queries(client, url):
 
 def _make(kind, n, jurusan_if, prodi_if):
     if kind == "partners":
-        for _ in range(n):
-            AgreementFactory(partners=[PartnerFactory()])
+        # Every partner has its ministry category: read with the page, not one query per row.
+        categories = list(PartnerCategory.objects.all())
+        for i in range(n):
+            AgreementFactory(partners=[PartnerFactory(ministry_category=categories[i % len(categories)])])
     elif kind == "agreements":
         parent = AgreementFactory()
         for _ in range(n):
-            AgreementFactory(kind=Kind.MOA, parent=parent, units=[jurusan_if], prodi=[prodi_if])
+            AgreementFactory(
+                kind=Kind.MOA, parent=parent, units=[jurusan_if], prodi=[prodi_if], sdg_goals=["sdg4", "sdg17"]
+            )
     elif kind == "activities":
         agreement = AgreementFactory()
         for _ in range(n):
