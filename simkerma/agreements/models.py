@@ -420,6 +420,10 @@ class Agreement(TimeStampedModel):
         return Agreement._meta.get_field("fields").labels(self.fields)  # type: ignore[attr-defined]
 
     @property
+    def sdg_labels(self) -> list[str]:
+        return Agreement._meta.get_field("sdg_goals").labels(self.sdg_goals)  # type: ignore[attr-defined]
+
+    @property
     def scan_filename(self) -> str:
         return PurePath(self.signed_scan.name).name if self.signed_scan else ""
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from simkerma.agreements.models import Kind
 from simkerma.agreements.selectors import TreeNode
@@ -103,3 +106,30 @@ def test_it_renders_the_detail_page_in_a_fixed_number_of_queries(
 @pytest.mark.django_db
 def test_it_answers_404_for_an_unknown_agreement(client_for, staff):
     assert client_for(staff).get(reverse("agreements:detail", args=[999999])).status_code == 404
+
+
+@pytest.fixture
+def english_reader(client_for, staff):
+    """Staff who chose English; English stays active in this thread afterwards, so it is reset."""
+    client = client_for(staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    yield client
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def detail_row(client, agreement, dd_id: str) -> str:
+    html = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    found = re.search(rf'<dd id="{dd_id}">(.*?)</dd>', html, re.S)
+    assert found is not None, html
+    return found.group(1)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_sdg_goals_by_their_labels_and_the_day_reported_to_the_ministry(english_reader):
+    agreement = AgreementFactory(sdg_goals=["sdg17", "sdg4"], ministry_reported_on=D(2025, 6, 30))
+    bare = AgreementFactory()
+    assert detail_row(english_reader, agreement, "sdg-goals") == (
+        "SDG 4: Quality education<br>SDG 17: Partnerships for the goals"
+    )
+    assert detail_row(english_reader, bare, "sdg-goals") == '<span class="muted">–</span>'
+    assert detail_row(english_reader, agreement, "ministry-reported").startswith("30 June 2025\n")
