@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.models import TidyModel, TimeStampedModel
 from simkerma.core.search import word_search
-from simkerma.core.worktime import DEFAULT_WEEKLY_HOURS, weekly_hours_to_json
+from simkerma.core.worktime import DEFAULT_WEEKLY_HOURS, check_weekly_hours, weekly_hours_to_json
 
 
 class Channel(models.TextChoices):
@@ -160,6 +160,13 @@ class CalendarVersion(TidyModel):
 
     def __str__(self) -> str:
         return f"{_('Working calendar')} {self.effective_from:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        # The admin edits the JSON by hand; the calendar must read it as the settings page wrote it.
+        try:
+            check_weekly_hours(self.weekly_hours)
+        except ValidationError as error:
+            raise ValidationError({"weekly_hours": error}) from None
 
     @property
     def extra_days(self) -> list[tuple[dt.date, str]]:

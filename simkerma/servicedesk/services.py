@@ -384,7 +384,7 @@ def calendar_version_create(
     user: Any,
 ) -> CalendarVersion:
     _require(can_manage_calendar(user))
-    return CalendarVersion.objects.create(
+    version = CalendarVersion(
         effective_from=effective_from,
         weekly_hours=weekly_hours,
         national_holidays=national_holidays,
@@ -392,6 +392,9 @@ def calendar_version_create(
         note=note,
         created_by=user,
     )
+    version.full_clean()
+    version.save()
+    return version
 
 
 @transaction.atomic

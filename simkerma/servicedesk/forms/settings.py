@@ -11,11 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.dates import validate_date_range
 from simkerma.core.widgets import DateTimeInput
-from simkerma.core.worktime import weekly_hours_from_json
+from simkerma.core.worktime import Hours, openings_text, parse_openings, weekly_hours_from_json, weekly_hours_to_json
 from simkerma.servicedesk.forms.common import WEEKDAYS
 from simkerma.servicedesk.models import (
     CalendarVersion,
 )
+
+
+class OpeningsField(forms.CharField):
+    """A weekday's openings written "07:30-12:00, 13:00-16:00"; empty for a day that is not worked."""
+
+    def clean(self, value: Any) -> Hours:
+        return parse_openings(super().clean(value))
 
 
 class CalendarForm(forms.Form):
@@ -41,18 +48,19 @@ class CalendarForm(forms.Form):
         super().__init__(*args, **kwargs)
         weekly = weekly_hours_from_json(current.weekly_hours if current else None)
         for index, label in enumerate(WEEKDAYS):
-            hours = weekly[index]
-            self.fields[f"open_{index}"] = forms.TimeField(
-                label=_("%(day)s opens") % {"day": label},
+            self.fields[f"hours_{index}"] = OpeningsField(
+                label=label,
                 required=False,
-                initial=hours[0] if hours else None,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            )
-            self.fields[f"close_{index}"] = forms.TimeField(
-                label=_("%(day)s closes") % {"day": label},
-                required=False,
-                initial=hours[1] if hours else None,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                max_length=200,
+                initial=openings_text(weekly[index]),
+                widget=forms.TextInput(
+                    attrs={
+                        "placeholder": "07:30-12:00, 13:00-16:00",
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "aria-describedby": "calendar-hours-help",
+                    }
+                ),
             )
         if current is not None:
             self.fields["national_holidays"].initial = current.national_holidays
@@ -61,8 +69,8 @@ class CalendarForm(forms.Form):
             )
 
     @property
-    def day_rows(self) -> list[tuple[Any, Any, Any]]:
-        return [(label, self[f"open_{index}"], self[f"close_{index}"]) for index, label in enumerate(WEEKDAYS)]
+    def day_fields(self) -> list[Any]:
+        return [self[f"hours_{index}"] for index in range(len(WEEKDAYS))]
 
     def clean_effective_from(self) -> dt.datetime:
         value = self.cleaned_data.get("effective_from")
@@ -97,23 +105,10 @@ class CalendarForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        weekly: list[list[str] | None] = []
-        for index in range(7):
-            opening, closing = cleaned.get(f"open_{index}"), cleaned.get(f"close_{index}")
-            if opening is None and closing is None:
-                weekly.append(None)
-                continue
-            if opening is None or closing is None:
-                self.add_error(f"open_{index}", _("Give both the opening and the closing time, or neither."))
-                weekly.append(None)
-            elif not opening < closing:
-                self.add_error(f"close_{index}", _("The closing time must be after the opening time."))
-                weekly.append(None)
-            else:
-                weekly.append([opening.strftime("%H:%M"), closing.strftime("%H:%M")])
-        if not self.errors and all(entry is None for entry in weekly):
+        weekly = [cleaned.get(f"hours_{index}") or () for index in range(len(WEEKDAYS))]
+        if not self.errors and not any(weekly):
             raise forms.ValidationError(_("At least one weekday needs working hours."), code="no_hours")
-        cleaned["weekly_hours"] = weekly
+        cleaned["weekly_hours"] = weekly_hours_to_json(weekly)
         return cleaned
 
 

@@ -1,12 +1,15 @@
-"""The working calendar settings page: new versions, validation, withdrawing a planned one."""
+"""The working calendar settings page: new versions with several openings a day, validation next to
+the field, withdrawing a planned one."""
 
 from __future__ import annotations
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from simkerma.servicedesk.models import CalendarVersion
+from simkerma.servicedesk.services import calendar_version_create
 from simkerma.servicedesk.tests.factories import ServiceRequestFactory
 from simkerma.servicedesk.tests.helpers import wib
 
@@ -18,16 +21,19 @@ URL = reverse("servicedesk:calendar")
 def calendar_data(**changes):
     data = {"effective_from": "", "national_holidays": "on", "extra_days_off": "", "note": ""}
     for day in range(5):
-        data[f"open_{day}"], data[f"close_{day}"] = "08:00", "16:00"
+        data[f"hours_{day}"] = "08:00-16:00"
     for day in (5, 6):
-        data[f"open_{day}"], data[f"close_{day}"] = "", ""
+        data[f"hours_{day}"] = ""
     return data | changes
+
+
+OFFICE = {f"hours_{day}": "07:30-12:00, 13:00-16:00" for day in range(4)} | {"hours_4": "07:30-11:30, 13:30-16:30"}
 
 
 @time_machine.travel(NOW, tick=False)
 def test_staff_save_a_new_calendar_from_now(client_for, kapokja):
     data = calendar_data(
-        open_4="08:00", close_4="11:30", extra_days_off="2026-12-31 Tutup buku\n2026-12-30", note="Jumat setengah hari"
+        hours_4="08:00-11:30", extra_days_off="2026-12-31 Tutup buku\n2026-12-30", note="Jumat setengah hari"
     )
     response = client_for(kapokja).post(URL, data)
     assert response.status_code == 302
@@ -45,15 +51,15 @@ def test_staff_save_a_new_calendar_from_now(client_for, kapokja):
 def test_bad_calendars_are_refused(client_for, staff):
     client = client_for(staff)
     cases = [
-        (calendar_data(open_0="16:00", close_0="08:00"), "close_0"),
-        (calendar_data(open_1="08:00", close_1=""), "open_1"),
+        (calendar_data(hours_0="16:00-08:00"), "hours_0"),
+        (calendar_data(hours_1="08:00-"), "hours_1"),
         (calendar_data(extra_days_off="31-12-2026 Tutup"), "extra_days_off"),
         (calendar_data(effective_from="2026-11-01T08:00"), "effective_from"),
     ]
     for data, field in cases:
         response = client.post(URL, data)
         assert response.status_code == 200 and field in response.context["form"].errors, field
-    empty = calendar_data(**{f"{edge}_{day}": "" for day in range(7) for edge in ("open", "close")})
+    empty = calendar_data(**{f"hours_{day}": "" for day in range(7)})
     assert client.post(URL, empty).context["form"].non_field_errors()
     assert not CalendarVersion.objects.exists()
 
@@ -67,3 +73,74 @@ def test_a_planned_calendar_can_be_withdrawn_but_not_one_in_force(client_for, st
         client_for(staff).post(reverse("servicedesk:calendar_delete", args=[in_force.pk]))
         client_for(staff).post(reverse("servicedesk:calendar_delete", args=[planned.pk]))
     assert list(CalendarVersion.objects.values_list("note", flat=True)) == ["now"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_staff_save_several_openings_a_day_and_see_them(client_for, staff):
+    response = client_for(staff).post(URL, calendar_data(**OFFICE, note="Istirahat siang"))
+    assert response.status_code == 302
+    version = CalendarVersion.objects.get()
+    assert version.weekly_hours[0] == [["07:30", "12:00"], ["13:00", "16:00"]]
+    assert version.weekly_hours[4] == [["07:30", "11:30"], ["13:30", "16:30"]]
+    assert version.weekly_hours[5] is None
+    # Friday 27 November 2026 at 11:20: ten minutes before the break, five after it.
+    assert ServiceRequestFactory(received_at=wib(2026, 11, 27, 11, 20)).response_due_at == wib(2026, 11, 27, 13, 35)
+    page = client_for(staff).get(URL)
+    current = page.content.decode().split('id="calendar-current"')[1].split("</section>")[0]
+    assert "07:30–11:30, 13:30–16:30" in current and "07:30–12:00, 13:00–16:00" in current
+    form = page.context["form"]
+    assert form["hours_4"].value() == "07:30-11:30, 13:30-16:30" and form["hours_6"].value() == ""
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_calendar_stored_with_one_opening_a_day_is_shown_and_offered_as_text(client_for, staff):
+    CalendarVersion.objects.create(effective_from=wib(2026, 11, 1), weekly_hours=[["09:00", "15:00"]] * 6 + [None])
+    page = client_for(staff).get(URL)
+    assert page.context["form"]["hours_5"].value() == "09:00-15:00"
+    assert [openings for _label, openings in page.context["weekly"]][6] == ()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        ("07:30-12:00, 11:30-16:00", "overlap"),
+        ("16:00-08:00", "must end after it starts"),
+        ("07:30-12:00 13:00-16:00", "is not an opening written HH:MM-HH:MM"),
+        ("07:30-25:00", "times run from 00:00 to 23:59"),
+    ],
+)
+def test_an_opening_that_overlaps_or_ends_before_it_starts_is_refused_next_to_its_field(
+    client_for, staff, hours, words, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    response = client_for(staff).post(URL, calendar_data(**(OFFICE | {"hours_2": hours})), HTTP_ACCEPT_LANGUAGE="en")
+    errors = response.context["form"].errors
+    assert list(errors) == ["hours_2"] and words in errors["hours_2"][0]
+    assert f'<p class="error" id="id_hours_2_error">{errors["hours_2"][0]}' in response.content.decode()
+    assert not CalendarVersion.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_overlap_is_refused_in_indonesian(client_for, staff):
+    response = client_for(staff).post(URL, calendar_data(hours_3="07:30-12:00, 11:30-16:00"), HTTP_ACCEPT_LANGUAGE="id")
+    assert response.context["form"].errors["hours_3"] == ["Jam buka 07:30-12:00 dan 11:30-16:00 bertumpang tindih."]
+
+
+def test_weekly_hours_that_cannot_be_are_refused_on_every_door(staff):
+    with pytest.raises(ValidationError) as error:
+        calendar_version_create(
+            effective_from=wib(2026, 12, 1),
+            weekly_hours=[[["08:00", "12:00"], ["11:00", "16:00"]]] * 5 + [None, None],
+            national_holidays=True,
+            extra_days_off=[],
+            note="",
+            user=staff,
+        )
+    assert "weekly_hours" in error.value.message_dict
+    version = CalendarVersion(effective_from=wib(2026, 12, 1), weekly_hours=[["08:00", "16:00"]] * 3)
+    with pytest.raises(ValidationError) as error:
+        version.full_clean()
+    assert list(error.value.message_dict) == ["weekly_hours"]
+    assert not CalendarVersion.objects.exists()
+

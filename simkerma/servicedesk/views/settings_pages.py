@@ -34,16 +34,20 @@ def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            calendar_version_create(
-                effective_from=data["effective_from"],
-                weekly_hours=data["weekly_hours"],
-                national_holidays=data["national_holidays"],
-                extra_days_off=data["extra_days_off"],
-                note=data["note"],
-                user=request.user,
-            )
-            messages.success(request, _("The new working calendar is saved."))
-            return redirect("servicedesk:calendar")
+            try:
+                calendar_version_create(
+                    effective_from=data["effective_from"],
+                    weekly_hours=data["weekly_hours"],
+                    national_holidays=data["national_holidays"],
+                    extra_days_off=data["extra_days_off"],
+                    note=data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:  # another calendar saved at the same moment
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The new working calendar is saved."))
+                return redirect("servicedesk:calendar")
     year = timezone.localdate().year
     calendar = calendar_from_settings(current, around=now)
     national = national_holidays_named(year, translation.get_language() or "id")
