@@ -1,5 +1,5 @@
 """The working calendar settings page: new versions with several openings a day, validation next to
-the field, withdrawing a planned one."""
+the field, withdrawing a planned one, and the warning about next year's cuti bersama."""
 
 from __future__ import annotations
 
@@ -144,3 +144,19 @@ def test_weekly_hours_that_cannot_be_are_refused_on_every_door(staff):
     assert list(error.value.message_dict) == ["weekly_hours"]
     assert not CalendarVersion.objects.exists()
 
+
+def test_the_page_warns_when_next_years_cuti_bersama_are_not_known_yet(client_for, staff, auditor):
+    # The holidays package knows 2027's cuti bersama but not 2028's.
+    with time_machine.travel(NOW, tick=False):
+        assert client_for(staff).get(URL).context["joint_leave"] is None
+    with time_machine.travel(wib(2027, 11, 15, 10), tick=False):
+        page = client_for(staff).get(URL)
+        assert page.context["joint_leave"] == {"year": 2028, "added": []}
+        assert 'href="#id_extra_days_off"' in page.content.decode()
+        client_for(staff).post(URL, calendar_data(extra_days_off="2028-01-27 Cuti bersama Imlek\n2027-12-24 Natal"))
+        page = client_for(staff).get(URL)
+        assert [day.isoformat() for day, _name in page.context["joint_leave"]["added"]] == ["2028-01-27"]
+        assert 'id="joint-leave-warning"' in client_for(auditor).get(URL).content.decode()
+    with time_machine.travel(wib(2027, 11, 15, 11), tick=False):
+        client_for(staff).post(URL, calendar_data(national_holidays=""))
+        assert client_for(staff).get(URL).context["joint_leave"] is None

@@ -14,7 +14,7 @@ from simkerma.accounts.permissions import can_read, require
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.downloads import private_download
 from simkerma.core.http import AuthedHttpRequest
-from simkerma.core.worktime import calendar_from_settings, national_holidays_named
+from simkerma.core.worktime import calendar_from_settings, joint_leave_known, national_holidays_named
 from simkerma.servicedesk.drafting import DOCX_MIME, placeholder_docs, template_upload
 from simkerma.servicedesk.forms import WEEKDAYS, CalendarForm, TemplateUploadForm
 from simkerma.servicedesk.models import CalendarVersion, DocumentTemplate
@@ -59,8 +59,18 @@ def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
         "national": national,
         "year": year,
         "now": now,
+        "joint_leave": _joint_leave_warning(current, year + 1),
     }
     return render(request, "servicedesk/calendar.html", context)
+
+
+def _joint_leave_warning(current: CalendarVersion | None, year: int) -> dict[str, object] | None:
+    """When the holidays package does not know `year`'s cuti bersama yet, and the calendar takes them off:
+    the year and the extra days off the calendar in force already has in it."""
+    if joint_leave_known(year) or (current is not None and not current.national_holidays):
+        return None
+    added = [(day, name) for day, name in current.extra_days if day.year == year] if current else []
+    return {"year": year, "added": added}
 
 
 @require(can_manage_calendar)
