@@ -157,6 +157,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "simkerma.core.clientip.axes_client_address"
+# Account invitations: how long the link to set the first password works.
+SIMKERMA_INVITATION_HOURS = int(os.environ.get("SIMKERMA_INVITATION_HOURS", "72"))
+# "Forgot password": at most this many requests an hour from one address, and for one e-mail address.
+SIMKERMA_PASSWORD_RESET_LIMIT = int(os.environ.get("SIMKERMA_PASSWORD_RESET_LIMIT", "5"))
 # Behind a reverse proxy: how many proxies stand in front of gunicorn, or their addresses and
 # networks. The client's address (login throttling, public-form limits) is read through these only.
 SIMKERMA_TRUSTED_PROXY_COUNT = int(os.environ.get("SIMKERMA_TRUSTED_PROXY_COUNT", "0"))
