@@ -32,6 +32,7 @@ def simkerma(request: HttpRequest) -> dict[str, Any]:
             "read": permissions.can_read(user),
             "partners": permissions.can_manage_partners(user),
             "org": permissions.can_manage_org(user),
+            "accounts": permissions.can_manage_accounts(user),
             "create_agreement": can_create_agreement(user),
         },
     }
