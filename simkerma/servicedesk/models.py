@@ -501,3 +501,7 @@ class Breach(TidyModel):
 
     def __str__(self) -> str:
         return f"{self.request.code}: {self.get_clock_display()}"
+
+
+# The conversation's models live in their own module; importing them here registers them with the app.
+from simkerma.servicedesk.messages import RequestAttachment, RequestMessage  # noqa: E402, F401

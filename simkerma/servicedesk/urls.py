@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simkerma.servicedesk.views import discard, drafts, partner_link, public, reports, requests, settings_pages
+from simkerma.servicedesk.views import answers, discard, drafts, partner_link, public, reports, requests, settings_pages
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("<int:pk>/penanggung-jawab/", requests.request_assign, name="assign"),
     path("<int:pk>/mitra/konfirmasi/", partner_link.request_confirm_partner, name="confirm_partner"),
     path("<int:pk>/tandatangan/", drafts.request_sign, name="sign"),
+    path("<int:pk>/jawab/email/", answers.request_answer_email, name="answer_email"),
+    path("<int:pk>/jawab/whatsapp/", answers.request_answer_whatsapp, name="answer_whatsapp"),
+    path("<int:pk>/lampiran/<int:attachment_pk>/", answers.request_attachment, name="attachment"),
     path("<int:pk>/riwayat/", requests.request_history, name="history"),
     path("<int:pk>/buang/", discard.request_discard, name="discard"),
     path("<int:pk>/pulihkan/", discard.request_restore, name="restore"),

@@ -30,6 +30,7 @@ from simkerma.servicedesk.forms import (
     StaffRequestForm,
     StageForm,
 )
+from simkerma.servicedesk.forms.answers import AnswerForm
 from simkerma.servicedesk.forms.discard import DiscardForm, RestoreForm
 from simkerma.servicedesk.models import STAGE_ORDER, Breach, ServiceRequest, Stage
 from simkerma.servicedesk.partner_link import partner_suggestion
@@ -180,6 +181,7 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
         "now": now,
         "tracking_url": request.build_absolute_uri(service_request.get_tracking_url()),
         "partner_suggestion": partner_suggestion(service_request) if handle else None,
+        "conversation": service_request.conversation.select_related("sent_by").prefetch_related("attachments"),
     }
     if handle:
         context |= {
@@ -190,6 +192,7 @@ def _detail_context(request: HttpRequest, service_request: ServiceRequest, **for
             "assign_form": AssignForm(initial={"assigned_to": service_request.assigned_to_id}),
             "discard_form": DiscardForm(),
             "restore_form": RestoreForm(),
+            "answer_form": AnswerForm(request_obj=service_request, prefix="answer"),
         }
     return context
 
