@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simkerma.activities",
     "simkerma.archive",
     "simkerma.servicedesk",
+    "simkerma.intake",
     "simkerma.evaluations",
     "simkerma.kpis",
     "simkerma.imports",
@@ -331,6 +332,30 @@ SIMKERMA_WORKER_JOB_POLL_SECONDS = float(os.environ.get("SIMKERMA_WORKER_JOB_POL
 # processes and the worker: files under var/ by default, Redis when REDIS_URL is set.
 SIMKERMA_IMPORT_PROGRESS_CACHE = "progress"
 SIMKERMA_BASE_URL = os.environ.get("SIMKERMA_BASE_URL", "http://127.0.0.1:8000")
+# E-mail intake (docs/intake.md): the worker reads the office mailbox over IMAP when a host is set.
+# Taken messages are flagged as seen, or moved to SIMKERMA_IMAP_DONE_FOLDER when it is set.
+SIMKERMA_IMAP_HOST = os.environ.get("SIMKERMA_IMAP_HOST", "")
+SIMKERMA_IMAP_PORT = int(os.environ.get("SIMKERMA_IMAP_PORT", "993"))
+SIMKERMA_IMAP_SECURITY = os.environ.get("SIMKERMA_IMAP_SECURITY", "ssl")  # ssl, starttls or none
+SIMKERMA_IMAP_USER = os.environ.get("SIMKERMA_IMAP_USER", "")
+SIMKERMA_IMAP_PASSWORD = os.environ.get("SIMKERMA_IMAP_PASSWORD", "")
+SIMKERMA_IMAP_FOLDER = os.environ.get("SIMKERMA_IMAP_FOLDER", "INBOX")
+SIMKERMA_IMAP_DONE_FOLDER = os.environ.get("SIMKERMA_IMAP_DONE_FOLDER", "")
+SIMKERMA_IMAP_TIMEOUT = int(os.environ.get("SIMKERMA_IMAP_TIMEOUT", "30"))
+SIMKERMA_IMAP_BATCH = int(os.environ.get("SIMKERMA_IMAP_BATCH", "50"))
+SIMKERMA_IMAP_MAX_MESSAGE_BYTES = int(os.environ.get("SIMKERMA_IMAP_MAX_MESSAGE_MB", "25")) * 1024 * 1024
+SIMKERMA_IMAP_MAX_ATTACHMENTS = int(os.environ.get("SIMKERMA_IMAP_MAX_ATTACHMENTS", "10"))
+SIMKERMA_IMAP_MAX_BODY_CHARS = int(os.environ.get("SIMKERMA_IMAP_MAX_BODY_CHARS", "20000"))
+# A mailbox that is down is tried again after 1, 2, 4 ... minutes, at most this many apart.
+SIMKERMA_IMAP_MAX_BACKOFF_SECONDS = int(os.environ.get("SIMKERMA_IMAP_MAX_BACKOFF_SECONDS", "3600"))
+# WhatsApp Business Platform webhook (docs/intake.md): off while no app secret is set.
+SIMKERMA_WHATSAPP_APP_SECRET = os.environ.get("SIMKERMA_WHATSAPP_APP_SECRET", "")
+SIMKERMA_WHATSAPP_VERIFY_TOKEN = os.environ.get("SIMKERMA_WHATSAPP_VERIFY_TOKEN", "")
+SIMKERMA_WHATSAPP_MAX_BODY_BYTES = int(os.environ.get("SIMKERMA_WHATSAPP_MAX_BODY_KB", "256")) * 1024
+SIMKERMA_WHATSAPP_RATE_LIMIT = int(os.environ.get("SIMKERMA_WHATSAPP_RATE_LIMIT", "600"))
+SIMKERMA_WHATSAPP_RATE_WINDOW = int(os.environ.get("SIMKERMA_WHATSAPP_RATE_WINDOW", "60"))
+# A WhatsApp message joins the number's open request while its last message is this recent.
+SIMKERMA_WHATSAPP_OPEN_DAYS = int(os.environ.get("SIMKERMA_WHATSAPP_OPEN_DAYS", "14"))
 # Official reports, IKU and the accreditation score estimate (docs/reports-iku.md).
 # IKU 2023: weigh each prodi by its best partner category's weight (PartnerCategory.weight; a category
 # without one weighs 1.0). Off by default: the ministry's table of weights was not found.
