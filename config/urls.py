@@ -18,6 +18,7 @@ urlpatterns = [
     path("kegiatan/", include("simkerma.activities.urls")),
     path("arsip/", include("simkerma.archive.urls")),
     path("layanan/", include("simkerma.servicedesk.urls")),
+    path("masuk/", include("simkerma.intake.urls")),
     path("evaluasi/", include("simkerma.evaluations.urls")),
     path("impor/", include("simkerma.imports.urls")),
     path("laporan/", include("simkerma.reports.urls")),
