@@ -28,7 +28,9 @@ from simkerma.core.models import Notice
 from simkerma.core.notices import notice_plan
 from simkerma.org.models import Prodi, Unit
 
-SEND_AT = dt.time(7, 0)  # reminders go out at the start of the office day (WIB)
+# A reminder is due from the start of its day; as a notice to staff it waits for the day's first
+# opening (core.notices keeps office hours).
+SEND_AT = dt.time(0, 0)
 
 
 def activity_reminder_days() -> list[int]:
@@ -50,7 +52,7 @@ def window_for(days_left: int, days: list[int]) -> int | None:
 
 
 def _due_at(day: dt.date) -> dt.datetime:
-    """07:00 WIB on the reminder's day; a window reached late (a plan made at short notice) is due at once."""
+    """The start of the reminder's day (WIB); a window reached late (a plan made at short notice) is due at once."""
     return dt.datetime.combine(day, SEND_AT, tzinfo=WIB)
 
 

@@ -9,6 +9,11 @@ A planner receives the current time and calls `notice_plan(...)` for every notic
 exist by then; planning the same key again is a no-op, so planners can run every minute. A planner
 that fails is logged and the others still run.
 
+Notices to a person with an account (reminders, breach alerts) keep office hours: one that falls
+outside working time is due at the next opening of the working calendar in force then, which the
+service desk provides (`register_office_calendar`). A notice to an outside address only, such as
+the receipt to a requester, is due at once.
+
 Sent notices are kept for settings.SIMKERMA_NOTICE_KEEP_DAYS, then pruned a batch at a time. The
 setting is never shorter than the longest reminder, so a planner whose window is still open never
 finds its notice gone and plans it again.
@@ -32,11 +37,15 @@ from django.utils import timezone
 from simkerma.core.models import Notice
 from simkerma.core.registry import Registry
 from simkerma.core.text import mail_subject
+from simkerma.core.worktime import WorkCalendar, calendar_from_settings
 
 logger = logging.getLogger(__name__)
 
 Planner = Callable[[dt.datetime], None]
 _planners: Registry[Planner] = Registry("planner")
+# The working calendar in force at a moment.
+OfficeCalendar = Callable[[dt.datetime], WorkCalendar]
+_office_calendars: Registry[OfficeCalendar] = Registry("office calendar")
 # A claimed notice not marked sent within this time is claimed again (its worker died).
 CLAIM_LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
@@ -62,6 +71,29 @@ def planners() -> list[Planner]:
     return _planners.items()
 
 
+def register_office_calendar(provider: OfficeCalendar, *, order: int = 100) -> None:
+    """The calendar whose openings staff notices keep; the first registered (by order) is used."""
+    _office_calendars.register(f"{provider.__module__}.{provider.__qualname__}", provider, order=order)
+
+
+def office_opening(moment: dt.datetime) -> dt.datetime:
+    """`moment` itself during working time, else the next opening (the default calendar when no app
+    registered one)."""
+    providers = _office_calendars.items()
+    calendar = providers[0](moment) if providers else calendar_from_settings(None, around=moment)
+    return calendar.next_opening(moment)
+
+
+def _in_office_hours(due_at: dt.datetime) -> dt.datetime:
+    """A later due time moves to its next opening; one due by now stays, unless now is outside
+    working time: then it waits for the next opening from now."""
+    now = timezone.now()
+    if due_at > now:
+        return office_opening(due_at)
+    opening = office_opening(now)
+    return due_at if opening == now else opening
+
+
 def notice_plan(
     *,
     key: str,
@@ -72,11 +104,18 @@ def notice_plan(
     recipient: Any = None,
     email: str = "",
     link: str = "",
+    office_hours: bool | None = None,
 ) -> Notice | None:
-    """Create the notice unless one with this key exists already. Returns the new notice or None."""
+    """Create the notice unless one with this key exists already. Returns the new notice or None.
+
+    With `office_hours` (by default: when the notice goes to a person with an account) a notice due
+    outside working time, or already past due then, is due at the next opening instead.
+    """
     address = email or (getattr(recipient, "email", "") or "")
     if Notice.objects.filter(key=key).exists():
         return None
+    if recipient is not None if office_hours is None else office_hours:
+        due_at = _in_office_hours(due_at)
     global _created
     try:
         with transaction.atomic():

@@ -1,8 +1,9 @@
 """The breach watch: a planner for the notice worker (`manage.py simkerma_worker`).
 
 Every run records a breach for each clock past its limit, then tells every active Kapokja about
-each breach not announced yet, by e-mail and in the app. Notice keys make this idempotent: two
-runs, or two workers, announce each breach once.
+each breach not announced yet, by e-mail and in the app; a breach found outside working time is
+announced at the next opening (core.notices keeps office hours for staff). Notice keys make this
+idempotent: two runs, or two workers, announce each breach once.
 """
 
 from __future__ import annotations

@@ -6,10 +6,12 @@ class ServicedeskConfig(AppConfig):
     label = "servicedesk"
 
     def ready(self) -> None:
-        from simkerma.core.notices import register_planner
+        from simkerma.core.notices import register_office_calendar, register_planner
         from simkerma.servicedesk.alerts import plan_breach_notices
+        from simkerma.servicedesk.clocks import calendar_in_force
 
         register_planner(plan_breach_notices)
+        register_office_calendar(calendar_in_force)
 
         from simkerma.core.panels import register_home_panel
         from simkerma.servicedesk.selectors import home_panel_values

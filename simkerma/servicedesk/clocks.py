@@ -34,6 +34,11 @@ def version_in_force(versions: Sequence[CalendarVersion], moment: dt.datetime) -
     return next((version for version in versions if version.effective_from <= moment), None)
 
 
+def calendar_in_force(moment: dt.datetime) -> WorkCalendar:
+    """The working calendar in force at `moment` (the notice worker keeps its openings for staff notices)."""
+    return calendar_from_settings(CalendarVersion.objects.in_force(moment), around=moment)
+
+
 def clocks_compute(request: ServiceRequest, *, versions: Sequence[CalendarVersion] | None = None) -> None:
     """Set every clock's deadlines from received_at, with the calendar in force at that moment.
 

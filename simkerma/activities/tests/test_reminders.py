@@ -56,9 +56,9 @@ def test_it_puts_each_day_in_one_reminder_window(days_left, expected):
 
 
 def test_it_reminds_the_pic_and_the_unit_coordinators_once_per_window(planned, coordinator, kapokja):
-    with time_machine.travel(at(2026, 12, 3, 7, 30), tick=False):
-        notices.run_once(now=at(2026, 12, 3, 7, 30))
-        notices.run_once(now=at(2026, 12, 3, 7, 31))
+    with time_machine.travel(at(2026, 12, 3, 8, 0), tick=False):
+        notices.run_once(now=at(2026, 12, 3, 8, 0))
+        notices.run_once(now=at(2026, 12, 3, 8, 1))
     assert recipients() == sorted([coordinator.email, kapokja.email])  # not the MB coordinator
     assert {m.subject for m in mail.outbox} == {mail.outbox[0].subject}
     assert "Kuliah tamu siber" in mail.outbox[0].subject
@@ -68,21 +68,25 @@ def test_it_reminds_the_pic_and_the_unit_coordinators_once_per_window(planned, c
     with time_machine.travel(at(2026, 12, 6, 8, 0), tick=False):
         notices.run_once(now=at(2026, 12, 6, 8, 0))
     assert len(mail.outbox) == 2
-    with time_machine.travel(at(2026, 12, 9, 7, 0), tick=False):
-        notices.run_once(now=at(2026, 12, 9, 7, 0))
-        notices.run_once(now=at(2026, 12, 9, 7, 5))
+    with time_machine.travel(at(2026, 12, 9, 8, 0), tick=False):
+        notices.run_once(now=at(2026, 12, 9, 8, 0))
+        notices.run_once(now=at(2026, 12, 9, 8, 5))
     assert len(mail.outbox) == 4
     keys = set(Notice.objects.values_list("key", flat=True))
     assert keys == {f"activity:{planned.pk}:20261210:{d}d:{user.pk}" for d in (7, 1) for user in (coordinator, kapokja)}
 
 
-def test_it_waits_for_the_office_morning_before_sending(planned):
+def test_it_waits_for_the_first_opening_of_the_office_day_before_sending(planned):
+    # Thursday 3 December 2026; the default calendar opens at 08:00.
     with time_machine.travel(at(2026, 12, 3, 0, 5), tick=False):
         notices.run_once(now=at(2026, 12, 3, 0, 5))
     assert Notice.objects.count() == 2
+    assert {notice.due_at for notice in Notice.objects.all()} == {at(2026, 12, 3, 8, 0)}
+    with time_machine.travel(at(2026, 12, 3, 7, 59), tick=False):
+        notices.run_once(now=at(2026, 12, 3, 7, 59))
     assert len(mail.outbox) == 0
-    with time_machine.travel(at(2026, 12, 3, 7, 0), tick=False):
-        notices.run_once(now=at(2026, 12, 3, 7, 0))
+    with time_machine.travel(at(2026, 12, 3, 8, 0), tick=False):
+        notices.run_once(now=at(2026, 12, 3, 8, 0))
     assert len(mail.outbox) == 2
 
 
@@ -170,7 +174,11 @@ def test_it_reminds_of_an_expiring_agreement_its_coordinators_and_the_team(
         f"agreement:{agreement.pk}:20270301:90d:{u.pk}" for u in (coordinator, staff, kapokja)
     }
 
-    # Thirty days before: one more round; extending the agreement starts the windows afresh.
+    # Thirty days before, on Saturday 30 January 2027: one more round, planned then and sent at the
+    # next opening, on Monday; extending the agreement starts the windows afresh.
     with time_machine.travel(at(2027, 1, 30, 9, 0), tick=False):
         notices.run_once(now=at(2027, 1, 30, 9, 0))
+    assert len(mail.outbox) == 3
+    with time_machine.travel(at(2027, 2, 1, 8, 0), tick=False):
+        notices.run_once(now=at(2027, 2, 1, 8, 0))
     assert len(mail.outbox) == 6

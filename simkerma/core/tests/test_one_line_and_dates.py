@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -44,6 +45,7 @@ def test_a_title_with_line_breaks_is_stored_on_one_line():
 
 
 @pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC), tick=False)  # Monday 09:00 WIB
 def test_a_notice_with_a_line_break_in_its_subject_is_still_sent(staff):
     notice_plan(
         key="k1", kind="test", subject="Pengingat:\r\nKuliah", body="isi", due_at=timezone.now(), recipient=staff
