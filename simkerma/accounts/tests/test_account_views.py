@@ -276,3 +276,25 @@ def test_the_main_menu_shows_accounts_only_to_those_who_manage_them(client, kapo
     assert 'id="nav-accounts"' in client.get(reverse("home")).text
     client.force_login(staff)
     assert 'id="nav-accounts"' not in client.get(reverse("home")).text
+
+
+def test_password_reset_sends_nothing_to_an_account_that_never_set_a_password(client, kapokja, jurusan_if):
+    invited(kapokja, jurusan_if)
+
+    response = client.post(reverse("password_reset"), {"email": "sari@polibatam.test"})
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_a_password_set_through_the_reset_lifts_a_login_lock_out(client, coordinator):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "koord.if", "password": "wrong-password"})
+    assert client.post(reverse("login"), {"username": "koord.if", "password": PASSWORD}).status_code == 429
+
+    client.post(reverse("password_reset"), {"email": coordinator.email})
+    link = re.search(r"https?://[^/\s]+(/akun/kata-sandi/atur/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert client.post(reverse("login"), {"username": "koord.if", "password": NEW_PASSWORD}).status_code == 302
