@@ -34,6 +34,7 @@ from simkerma.intake.models import MailboxState
 from simkerma.intake.senders import partner_for_sender
 from simkerma.servicedesk.messages import RequestMessage
 from simkerma.servicedesk.models import Channel, RequestKind, ServiceRequest
+from simkerma.servicedesk.ratelimit import hit_key
 from simkerma.servicedesk.replies import (
     CODE_IN_SUBJECT,
     IncomingMessage,
@@ -148,7 +149,14 @@ def _new_request(mail: ParsedMail, message: IncomingMessage) -> ServiceRequest |
         from_partner=partner is not None,
         partner=partner,
     )
-    return service_request_open_from_message(data=data, message=message)
+    # Anyone can put any address in From: receipts to one address are limited as the public form's are.
+    receipt = hit_key(
+        mail.address,
+        scope="receipt-to",
+        limit=int(settings.SIMKERMA_RECEIPTS_PER_RECIPIENT),
+        window=int(settings.SIMKERMA_RECEIPT_WINDOW),
+    )
+    return service_request_open_from_message(data=data, message=message, send_receipt=receipt)
 
 
 def take_message(raw: bytes, arrived: dt.datetime, result: RunResult) -> None:

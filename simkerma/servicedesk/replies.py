@@ -104,7 +104,9 @@ def _record(request: ServiceRequest, message: IncomingMessage, files: list[Reque
     return row
 
 
-def service_request_open_from_message(*, data: ServiceRequestData, message: IncomingMessage) -> ServiceRequest | None:
+def service_request_open_from_message(
+    *, data: ServiceRequestData, message: IncomingMessage, send_receipt: bool = True
+) -> ServiceRequest | None:
     """A new request from a message, with the message as its conversation's first; None when the
     message was taken already. The request, its message and its files are saved together or not at all."""
     if message_known(channel=message.channel, message_id=message.message_id):
@@ -113,7 +115,7 @@ def service_request_open_from_message(*, data: ServiceRequestData, message: Inco
         files = _stage(message, staged)
         try:
             with transaction.atomic():
-                request = service_request_create(data=data)
+                request = service_request_create(data=data, send_receipt=send_receipt)
                 _record(request, message, files)
                 staged.publish()
         except _Taken:
@@ -263,7 +265,7 @@ def request_answer_by_whatsapp(*, request: ServiceRequest, purpose: str, body: s
             direction=Direction.OUT,
             channel=Channel.WHATSAPP,
             purpose=purpose,
-            recipient=whatsapp_digits(request.requester_whatsapp),
+            recipient=f"+{whatsapp_digits(request.requester_whatsapp)}",
             body=body,
             at=sent_at,
             sent_by=user,

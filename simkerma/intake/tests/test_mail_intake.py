@@ -225,3 +225,32 @@ def test_a_second_worker_holding_the_mailbox_leaves_it_alone(mailbox):
 
     assert poll_mailbox() is None
     assert not ServiceRequest.objects.exists()
+
+
+def test_the_requester_gets_a_receipt_and_one_address_no_more_than_the_limit(
+    mailbox, settings, django_capture_on_commit_callbacks
+):
+    from simkerma.core.models import Notice
+
+    settings.SIMKERMA_RECEIPTS_PER_RECIPIENT = 2
+    for number in range(3):
+        mailbox.deliver(mail(subject=f"Permohonan {number}"), at=arrival())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_mailbox()
+
+    assert ServiceRequest.objects.count() == 3
+    receipts = Notice.objects.filter(kind="servicedesk_receipt")
+    assert [n.email for n in receipts] == ["budi@example.org", "budi@example.org"]
+    codes = set(ServiceRequest.objects.values_list("code", flat=True))
+    assert all(any(code in n.subject for code in codes) for n in receipts)
+
+
+def test_the_worker_takes_the_mail_in_its_run(mailbox):
+    from django.core.management import call_command
+
+    mailbox.deliver(mail(), at=arrival())
+
+    call_command("simkerma_worker", stdout=io.StringIO())
+
+    assert ServiceRequest.objects.get().channel == Channel.EMAIL
