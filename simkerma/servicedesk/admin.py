@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from simkerma.servicedesk.models import (
@@ -68,6 +69,16 @@ class BreachAdmin(SimpleHistoryAdmin):
 @admin.register(CalendarVersion)
 class CalendarVersionAdmin(admin.ModelAdmin):
     list_display = ["effective_from", "national_holidays", "note", "created_by"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # The stored field's help text predates several openings a day; the admin says what is read now.
+        kwargs["help_texts"] = {
+            "weekly_hours": _(
+                'Monday first, each day null (not worked), ["08:00", "16:00"] for one opening or a list '
+                'of them, e.g. [["07:30", "12:00"], ["13:00", "16:00"]].'
+            )
+        }
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(DraftVersion)

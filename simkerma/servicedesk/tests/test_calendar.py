@@ -160,3 +160,27 @@ def test_the_page_warns_when_next_years_cuti_bersama_are_not_known_yet(client_fo
     with time_machine.travel(wib(2027, 11, 15, 11), tick=False):
         client_for(staff).post(URL, calendar_data(national_holidays=""))
         assert client_for(staff).get(URL).context["joint_leave"] is None
+
+
+def test_the_admin_explains_and_checks_several_openings_a_day(client):
+    from simkerma.accounts.models import Role
+    from simkerma.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    add = reverse("admin:servicedesk_calendarversion_add")
+    help_text = 'mis. [["07:30", "12:00"], ["13:00", "16:00"]]'
+    assert help_text in client.get(add, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    data = {
+        "effective_from_0": "2027-01-04",
+        "effective_from_1": "00:00:00",
+        "national_holidays": "on",
+        "extra_days_off": "[]",
+        "note": "",
+    }
+    overlapping = '[[["07:30", "12:00"], ["11:00", "16:00"]], null, null, null, null, null, null]'
+    page = client.post(add, data | {"weekly_hours": overlapping}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "weekly_hours" in page.context["adminform"].form.errors
+    assert not CalendarVersion.objects.exists()
+    office = '[[["07:30", "12:00"], ["13:00", "16:00"]], ["08:00", "16:00"], null, null, null, null, null]'
+    assert client.post(add, data | {"weekly_hours": office}).status_code == 302
+    assert CalendarVersion.objects.get().weekly_hours[0] == [["07:30", "12:00"], ["13:00", "16:00"]]
