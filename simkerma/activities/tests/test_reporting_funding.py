@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -129,10 +130,12 @@ def test_a_post_without_the_funds_section_leaves_the_funds(client_for, staff, ag
 )
 def test_the_form_refuses_bad_funds_next_to_the_row(client_for, staff, agreement_if, rows, row, field, message):
     data = plan_data(agreement_if, start_date="2025-03-01", end_date="2026-02-01") | funding_post(rows)
-    response = client_for(staff).post(reverse("activities:create"), data, HTTP_ACCEPT_LANGUAGE="en")
-
-    assert response.status_code == 200
-    with _english():  # Django's own messages are read lazily, after the request
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reader chose English
+    # Django's own messages are read lazily, after the request; the override also restores the language.
+    with _english():
+        response = client.post(reverse("activities:create"), data)
+        assert response.status_code == 200
         errors = [str(error) for error in response.context["funding"].forms[row].errors[field]]
     assert any(error.startswith(message) for error in errors), errors
     assert not Activity.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -100,11 +101,12 @@ def test_an_output_of_another_activity_is_not_found_under_this_one(client_for, s
     ],
 )
 def test_the_form_refuses_a_bad_output_next_to_the_field(client_for, staff, activity, changes, field, message):
-    response = client_for(staff).post(
-        reverse("activities:output_create", args=[activity.pk]), output_post(**changes), HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 200
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reader chose English
+    # Django's own messages are read lazily, after the request; the override also restores the language.
     with translation.override("en"):
+        response = client.post(reverse("activities:output_create", args=[activity.pk]), output_post(**changes))
+        assert response.status_code == 200
         errors = [str(error) for error in response.context["form"].errors[field]]
     assert any(error.startswith(message) for error in errors), errors
     assert not ActivityOutput.objects.exists()

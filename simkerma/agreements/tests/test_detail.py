@@ -133,3 +133,11 @@ def test_it_shows_the_sdg_goals_by_their_labels_and_the_day_reported_to_the_mini
     )
     assert detail_row(english_reader, bare, "sdg-goals") == '<span class="muted">–</span>'
     assert detail_row(english_reader, agreement, "ministry-reported").startswith("30 June 2025\n")
+
+
+@pytest.mark.django_db
+def test_it_shows_the_sdg_goals_in_indonesian_by_default(client_for, staff):
+    agreement = AgreementFactory(sdg_goals=["sdg13", "sdg1"])
+    assert detail_row(client_for(staff), agreement, "sdg-goals") == (
+        "SDG 1: Tanpa Kemiskinan<br>SDG 13: Penanganan Perubahan Iklim"
+    )

@@ -107,7 +107,7 @@ def test_it_shows_the_termination_and_its_reason(client_for, staff, edited):
     response = client_for(staff).get(reverse("agreements:history", args=[edited.pk]))
     newest = response.context["entries"][0]
     assert newest.who == staff
-    assert newest.reason == "terminated: Mitra tutup"
+    assert newest.reason == "diakhiri: Mitra tutup"  # stored as the English msgid, shown in the page's language
     assert values(newest) == {("–", "2026-01-05"), ("–", "Mitra tutup")}
 
 

@@ -55,7 +55,7 @@ class CalendarForm(forms.Form):
                 initial=openings_text(weekly[index]),
                 widget=forms.TextInput(
                     attrs={
-                        "placeholder": "07:30-12:00, 13:00-16:00",
+                        "placeholder": _("closed"),
                         "autocomplete": "off",
                         "spellcheck": "false",
                         "aria-describedby": "calendar-hours-help",
