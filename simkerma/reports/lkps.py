@@ -151,13 +151,15 @@ class LkpsSelection:
         """Per activity, its filed reports: identifier, documentation link, benefit texts."""
         if self._reports is None:
             found: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+            # The status is checked here, not in the query: filtered there, SQLite walks every
+            # report by its status index and probes each against the activities (minutes at
+            # 600,000 activities) instead of starting from the activities listed.
             links = (
-                CooperationReport.activities.through.objects.filter(
-                    activity_id__in=self._activity_ids(), cooperationreport__status__in=FILED
-                )
+                CooperationReport.activities.through.objects.filter(activity_id__in=self._activity_ids())
                 .order_by("activity_id", "cooperationreport__code", "cooperationreport__version")
                 .values_list(
                     "activity_id",
+                    "cooperationreport__status",
                     "cooperationreport__code",
                     "cooperationreport__version",
                     "cooperationreport__documentation_link",
@@ -165,7 +167,9 @@ class LkpsSelection:
                     "cooperationreport__benefit_performance",
                 )
             )
-            for activity_id, code, version, link, learning, performance in links.iterator(chunk_size=CHUNK):
+            for activity_id, status, code, version, link, learning, performance in links.iterator(chunk_size=CHUNK):
+                if status not in FILED:
+                    continue
                 identifier = f"{code} v{version}" if version > 1 else code
                 found[activity_id].append((identifier, link.strip(), learning.strip(), performance.strip()))
             self._reports = dict(found)
