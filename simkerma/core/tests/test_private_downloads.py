@@ -39,7 +39,10 @@ def downloads(agreement_if, staff):  # noqa: F811
         "draft version": reverse("servicedesk:draft_download", args=[request.pk, 1]),
         "template": reverse("servicedesk:template_download", args=[template.pk]),
         "starter template": reverse("servicedesk:starter_download", args=["mou"]),
-        "service-time workbook": reverse("servicedesk:report_xlsx") + f"?year={timezone.localdate().year}",
+        "service-time workbook": reverse("reports:download", args=["service_time", "xlsx"])
+        + f"?year={timezone.localdate().year}",
+        "LKPS workbook": reverse("reports:download", args=["lkps_iaps4", "xlsx"])
+        + f"?year={timezone.localdate().year}&prodi={agreement_if.prodi.first().pk}",
     }
 
 
