@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run in parallel, one process per core.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run dev test lint typecheck messages worker clean bench-workbook
+.PHONY: install run dev test lint typecheck messages worker clean bench-workbook bench-reports
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -70,6 +70,12 @@ typecheck: install
 # on SQLite, or on PostgreSQL with DATABASE_URL; BENCH_ARGS e.g. "--sizes 10k --write-docs".
 bench-workbook: install
 	$(BIN)/python bench/bench_workbook.py $(BENCH_ARGS)
+
+# The LKPS export benchmark: the IAPS 4.0 XLSX for one prodi and one jurusan over 600,000
+# activities (the database built once under var/bench/ and reused), median of five runs, on SQLite
+# or on PostgreSQL with DATABASE_URL; BENCH_ARGS e.g. "--write-docs" or "--rebuild".
+bench-reports: install
+	$(BIN)/python bench/bench_reports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -1,0 +1,436 @@
+"""Benchmark of the LKPS export (IAPS 4.0, XLSX) at a large university's scale.
+
+    .venv/bin/python bench/bench_reports.py                 # build once (reused), then measure, SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/simkerma_bench_reports .venv/bin/python bench/bench_reports.py
+    .venv/bin/python bench/bench_reports.py --build-only    # only build the database
+    .venv/bin/python bench/bench_reports.py --write-docs    # the section in docs/performance.md
+
+The database holds 20 jurusan with 200 prodi, 20,000 partners, 60,000 agreements and 600,000
+activities over ten years (2016..2025), written with bulk_create and the scope table rebuilt with
+the project's `rebuild_scope()`. A tenth of the activities have an archived report, a fifth an
+evidence text, a third funding rows. It is built once under var/bench/reports-<database>/ (on
+PostgreSQL: the database DATABASE_URL names) and reused while its marker file is there.
+
+Each run exports the IAPS 4.0 tables (TS = 2025) for one prodi and for one jurusan as XLSX in a
+fresh process, which reports its wall time, CPU time (user and system) and the queries the export
+made; the peak resident memory is the process's ru_maxrss from wait4 (Django's start included).
+The figures (median of five runs) are kept in var/bench/results-reports-<database>.json;
+`--write-docs` writes the section "LKPS export" of docs/performance.md from every stored result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_workbook import _database_version, _engine, machine  # noqa: E402 (after the path is set)
+
+DOCS = ROOT / "docs" / "performance.md"
+HEADING = "## LKPS export"
+CACHE = ROOT / "var" / "bench"
+JURUSAN = 20
+PRODI = 200
+PARTNERS = 20_000
+AGREEMENTS = 60_000
+ACTIVITIES = 600_000
+FIRST_YEAR, TS = 2016, 2025
+REPEAT = 5
+# The issue's targets for one export.
+TARGET_SECONDS, TARGET_MIB = 5.0, 300.0
+SUBJECTS = {"prodi": ("--prodi", "P007"), "jurusan": ("--unit", "J07")}
+
+
+def _directory() -> Path:
+    return CACHE / f"reports-{_engine()}"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(SIMKERMA_VAR_DIR=str(_directory()), DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0")
+    env.setdefault("SECRET_KEY", "bench-reports-" + "k" * 40)
+    return env
+
+
+def _setup() -> None:
+    os.environ.update(_env())
+    import django
+
+    django.setup()
+
+
+def _create_pg_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(seed: int = 17) -> None:
+    """The organisation, partners, agreements and activities, bulk-created; the scope table rebuilt."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from simkerma.activities.models import Activity, ActivityKind, ActivityStatus
+    from simkerma.activities.reporting import ActivityFunding
+    from simkerma.activities.scope import rebuild_scope
+    from simkerma.agreements.models import Agreement, Kind
+    from simkerma.archive.models import CooperationReport
+    from simkerma.core.choices import Field, Level
+    from simkerma.org.models import Prodi, Unit
+    from simkerma.partners.models import Partner
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        jurusan = [
+            Unit.objects.create(code=f"J{i:02d}", name=f"Jurusan {i}", kind=Unit.Kind.JURUSAN, expected_fields=[])
+            for i in range(JURUSAN)
+        ]
+        p3m = Unit.objects.create(code="P3M", name="P3M", kind=Unit.Kind.P3M, expected_fields=[])
+        prodi = [
+            Prodi.objects.create(code=f"P{i:03d}", name=f"Prodi {i}", level="D4", unit=jurusan[i % JURUSAN])
+            for i in range(PRODI)
+        ]
+        Partner.objects.bulk_create(
+            [
+                Partner(code=f"B{i:07d}", name=f"PT Mitra {i}", name_key=f"pt mitra {i}", kind="industri")
+                for i in range(PARTNERS)
+            ],
+            batch_size=5000,
+        )
+        partner_ids = list(Partner.objects.values_list("pk", flat=True))
+        rows = []
+        days = (dt.date(TS, 12, 31) - dt.date(FIRST_YEAR, 1, 1)).days
+        for i in range(AGREEMENTS):
+            start = dt.date(FIRST_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(0, days))
+            kind = (Kind.MOU, Kind.MOA, Kind.IA)[i % 3]
+            end = start + dt.timedelta(days=rng.choice([365, 1095, 1825]))
+            rows.append(
+                Agreement(
+                    kind=kind,
+                    number=f"{i:06d}/{kind.upper()}.PL29/I/{start.year}",
+                    title=f"Kerja sama {i}",
+                    level=rng.choice(Level.values),
+                    fields=rng.sample(Field.values, rng.randint(1, 3)),
+                    start_date=start,
+                    end_date=end,
+                    terminated_on=start + dt.timedelta(days=200) if i % 29 == 0 else None,
+                )
+            )
+        Agreement.objects.bulk_create(rows, batch_size=5000)
+        agreements = list(Agreement.objects.order_by("pk").values_list("pk", "start_date", "end_date"))
+        links = Agreement.partners.through
+        links.objects.bulk_create(
+            [
+                links(agreement_id=pk, partner_id=partner)
+                for pk, *_ in agreements
+                for partner in rng.sample(partner_ids, rng.choice([1, 1, 2]))
+            ],
+            batch_size=10000,
+        )
+        a_units, a_prodi = Agreement.units.through, Agreement.prodi.through
+        a_units.objects.bulk_create(
+            [a_units(agreement_id=pk, unit_id=rng.choice([*jurusan, p3m]).pk) for pk, *_ in agreements],
+            batch_size=10000,
+        )
+        a_prodi.objects.bulk_create(
+            [
+                a_prodi(agreement_id=pk, prodi_id=one.pk)
+                for pk, *_ in agreements
+                for one in rng.sample(prodi, rng.choice([0, 1, 2]))
+            ],
+            batch_size=10000,
+        )
+        statuses = [*[ActivityStatus.TERLAKSANA] * 3, ActivityStatus.DIARSIPKAN, *ActivityStatus.values]
+        own_prodi = Activity.prodi.through
+        for first in range(0, ACTIVITIES, 50_000):
+            batch = []
+            for n in range(first, min(first + 50_000, ACTIVITIES)):
+                pk, start, end = agreements[n % len(agreements)]
+                day = start + dt.timedelta(days=rng.randrange(0, (end - start).days + 100))
+                batch.append(
+                    Activity(
+                        agreement_id=pk,
+                        code=f"K{day.year}-{n:07d}",
+                        title=f"Kegiatan {n}",
+                        kind=rng.choice(ActivityKind.values),
+                        field=rng.choice(Field.values),
+                        start_date=day,
+                        end_date=day + dt.timedelta(days=rng.randrange(0, 30)),
+                        status=rng.choice(statuses),
+                        benefit=f"Manfaat kegiatan {n}" if n % 2 else "",
+                        evidence=f"https://bukti.example.id/{n}" if n % 5 == 0 else "",
+                        distinctive=n % 4 == 0,
+                    )
+                )
+            made = Activity.objects.bulk_create(batch, batch_size=5000)
+            if made and made[0].pk is None:  # back ends that give no primary keys back
+                made = list(Activity.objects.filter(code__in=[a.code for a in batch]).only("pk", "start_date"))
+            p_links, funding, reports = [], [], []
+            for activity in made:
+                draw = rng.random()
+                if draw < 0.33:
+                    p_links.append(own_prodi(activity_id=activity.pk, prodi_id=rng.choice(prodi).pk))
+                if draw > 0.66:
+                    funding.append(
+                        ActivityFunding(
+                            activity_id=activity.pk, year=activity.start_date.year, amount=rng.randrange(1, 500) * 10**5
+                        )
+                    )
+                if draw < 0.1:
+                    reports.append(activity)
+            own_prodi.objects.bulk_create(p_links, batch_size=10000)
+            ActivityFunding.objects.bulk_create(funding, batch_size=10000)
+            _reports(CooperationReport, reports)
+    rebuild_scope()
+    (_directory() / "built").write_text(dt.datetime.now(dt.UTC).isoformat())
+
+
+def _reports(model: Any, activities: list[Any]) -> None:
+    """One archived report per activity given, bulk-created with its link to the activity."""
+    reports = model.objects.bulk_create(
+        [
+            model(
+                code=f"LPK-{activity.pk:07d}",
+                agreement_id=activity.agreement_id,
+                title=f"Laporan {activity.pk}",
+                summary="Terlaksana",
+                lead_name="Ketua",
+                status=model.Status.ARCHIVED,
+                documentation_link=f"https://dok.example.id/{activity.pk}",
+                benefit_learning="Bahan ajar",
+            )
+            for activity in activities
+        ],
+        batch_size=5000,
+    )
+    if reports and reports[0].pk is None:
+        found = dict(model.objects.filter(code__in=[r.code for r in reports]).values_list("code", "pk"))
+        for report in reports:
+            report.pk = found[report.code]
+    through = model.activities.through
+    through.objects.bulk_create(
+        [
+            through(cooperationreport_id=report.pk, activity_id=activity.pk)
+            for report, activity in zip(reports, activities, strict=True)
+        ],
+        batch_size=10000,
+    )
+
+
+def one_run(subject: str) -> dict[str, Any]:
+    """One export in this process: wall and CPU seconds, queries and rows (printed as JSON)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    option, code = SUBJECTS[subject]
+    output = _directory() / f"lkps-{subject}.xlsx"
+    wall, cpu = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("lkps", option, code, "--ts", str(TS), "--instrument", "iaps4", "--output", str(output))
+    return {
+        "seconds": round(time.perf_counter() - wall, 3),
+        "cpu_seconds": round(time.process_time() - cpu, 3),
+        "queries": len(queries),
+        "bytes": output.stat().st_size,
+    }
+
+
+def _measure_subject(subject: str, repeat: int) -> dict[str, Any]:
+    runs = []
+    for _ in range(repeat):
+        process = subprocess.Popen(  # noqa: S603 (this script, with its own arguments)
+            [sys.executable, __file__, "--one", subject], env=_env(), stdout=subprocess.PIPE, cwd=ROOT
+        )
+        assert process.stdout is not None
+        out = process.stdout.read().decode()
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"the {subject} export failed:\n{out}")
+        run = json.loads(out.strip().splitlines()[-1])
+        run["peak_mib"] = round(usage.ru_maxrss / 1024, 1)
+        runs.append(run)
+    return {
+        "runs": len(runs),
+        "median_s": statistics.median(r["seconds"] for r in runs),
+        "all_s": [r["seconds"] for r in runs],
+        "median_cpu_s": statistics.median(r["cpu_seconds"] for r in runs),
+        "peak_mib": max(r["peak_mib"] for r in runs),
+        "queries": runs[-1]["queries"],
+        "xlsx_kib": round(runs[-1]["bytes"] / 1024),
+    }
+
+
+def _rows(subject: str) -> int:
+    """Rows of the subject's three tables (what the export lists)."""
+    from simkerma.org.models import Prodi, Unit
+    from simkerma.reports.framework import ReportParams
+    from simkerma.reports.lkps import LkpsSelection
+
+    option, code = SUBJECTS[subject]
+    params = (
+        ReportParams(TS, prodi=Prodi.objects.get(code=code))
+        if option == "--prodi"
+        else ReportParams(TS, unit=Unit.objects.get(code=code))
+    )
+    return LkpsSelection(params).count()
+
+
+def _counts() -> dict[str, int]:
+    from simkerma.activities.models import Activity, ActivityProdiScope, ActivityUnitScope
+    from simkerma.agreements.models import Agreement
+    from simkerma.partners.models import Partner
+
+    return {
+        "partners": Partner.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "activities": Activity.objects.count(),
+        "prodi scope rows": ActivityProdiScope.objects.count(),
+        "unit scope rows": ActivityUnitScope.objects.count(),
+    }
+
+
+def _results_path() -> Path:
+    return CACHE / f"results-reports-{_engine()}.json"
+
+
+def measure(repeat: int) -> dict[str, Any]:
+    before = machine()
+    results = {subject: _measure_subject(subject, repeat) for subject in SUBJECTS}
+    for subject in SUBJECTS:
+        results[subject]["rows"] = _rows(subject)
+    return {
+        "database_version": _database_version(),
+        "measured": dt.date.today().isoformat(),
+        "size": _counts(),
+        "before": before,
+        "machine": machine(),
+        "subjects": results,
+    }
+
+
+def section(results: list[dict[str, Any]]) -> str:
+    machines = sorted(
+        {
+            (r["machine"]["cpu"], r["machine"]["cores"], r["machine"]["memory_gib"], r["machine"]["python"])
+            for r in results
+        }
+    )
+    described = "; ".join(f"{cpu}, {cores} cores, {mem} GiB RAM, Python {py}" for cpu, cores, mem, py in machines)
+    loads = "; ".join(
+        f"{r['database_version']}: load average {r['before']['load'][0]:.1f} before, {r['machine']['load'][0]:.1f} "
+        f"after, {max(r['before']['others'], r['machine']['others'])} other busy processes"
+        for r in results
+    )
+    sizes = "; ".join(
+        f"{r['database_version']}: " + ", ".join(f"{value:,} {name}" for name, value in r["size"].items())
+        for r in results
+    )
+    paragraphs = [
+        "`bench/bench_reports.py` (`make bench-reports`) exports the IAPS 4.0 LKPS tables (Tabel 1-1, 1-2, "
+        f"1-3; TS = {TS}) as XLSX with `manage.py lkps`, for one prodi and for one jurusan, each run in a fresh "
+        "process: the wall and CPU time and the queries of the export itself, and the process's peak resident "
+        f"memory (ru_maxrss, Django's start included). Median of {REPEAT} runs. The database: {JURUSAN} jurusan, "
+        f"{PRODI} prodi, ten years of activities ({FIRST_YEAR}..{TS}), bulk-created, the scope table rebuilt "
+        f"with `rebuild_scope()` ({sizes}). Target: at most {TARGET_SECONDS:g} s and {TARGET_MIB:g} MB.",
+        f"Machine: {described}. While measuring: {loads} (the machine was shared with other work when that "
+        f"count is not 0). Measured {', '.join(sorted({r['measured'] for r in results}))}.",
+    ]
+    lines = [HEADING, ""]
+    for paragraph in paragraphs:
+        lines += [textwrap.fill(paragraph, width=100, break_on_hyphens=False), ""]
+    lines += [
+        "| database | subject | rows | runs | median s | each run s | median CPU s | peak RSS MiB | queries "
+        "| XLSX KiB |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        for subject, f in result["subjects"].items():
+            lines.append(
+                f"| {result['database_version']} | one {subject} | {f['rows']:,} | {f['runs']} | {f['median_s']:.2f} "
+                f"| {', '.join(f'{s:.2f}' for s in f['all_s'])} | {f['median_cpu_s']:.2f} | {f['peak_mib']:.0f} "
+                f"| {f['queries']} | {f['xlsx_kib']:,} |"
+            )
+    return "\n".join([*lines, "", ""])
+
+
+def write_docs(results: list[dict[str, Any]]) -> None:
+    """Write the section's measured part, up to its first subsection (kept) or the next section."""
+    text = DOCS.read_text()
+    block = section(results)
+    start = text.find(HEADING + "\n")
+    if start >= 0:
+        ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        text = text[:start] + block + text[end:]
+    else:
+        anchor = text.find("## Running it")
+        anchor = len(text) if anchor < 0 else anchor
+        text = text[:anchor] + block + text[anchor:]
+    DOCS.write_text(text)
+
+
+def stored_results() -> list[dict[str, Any]]:
+    paths = [CACHE / f"results-reports-{engine}.json" for engine in ("sqlite", "postgresql")]
+    return [json.loads(path.read_text()) for path in paths if path.exists()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--one", choices=sorted(SUBJECTS), help=argparse.SUPPRESS)
+    parser.add_argument("--build-only", action="store_true", help="Build the database (if not built) and stop.")
+    parser.add_argument("--rebuild", action="store_true", help="Build the database again.")
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    parser.add_argument("--write-docs", action="store_true", help="Write the section of docs/performance.md.")
+    args = parser.parse_args()
+    if args.write_docs:
+        write_docs(stored_results())
+        print(f"wrote {HEADING!r} to {DOCS.relative_to(ROOT)}")
+        return
+    _directory().mkdir(parents=True, exist_ok=True)
+    if args.one:
+        _setup()
+        print(json.dumps(one_run(args.one)))
+        return
+    marker = _directory() / "built"
+    if args.rebuild or not marker.exists():
+        marker.unlink(missing_ok=True)
+        if _engine() == "sqlite":
+            (_directory() / "simkerma.sqlite3").unlink(missing_ok=True)
+        else:
+            _create_pg_database()
+        _setup()
+        start = time.perf_counter()
+        build()
+        print(f"built in {time.perf_counter() - start:.0f} s")
+    else:
+        _setup()
+    if args.build_only:
+        return
+    result = measure(args.repeat)
+    _results_path().write_text(json.dumps(result, indent=2))
+    for subject, figures in result["subjects"].items():
+        print(f"{subject}: {json.dumps(figures)}")
+
+
+if __name__ == "__main__":
+    main()
