@@ -341,6 +341,8 @@ SIMKERMA_IMAP_USER = os.environ.get("SIMKERMA_IMAP_USER", "")
 SIMKERMA_IMAP_PASSWORD = os.environ.get("SIMKERMA_IMAP_PASSWORD", "")
 SIMKERMA_IMAP_FOLDER = os.environ.get("SIMKERMA_IMAP_FOLDER", "INBOX")
 SIMKERMA_IMAP_DONE_FOLDER = os.environ.get("SIMKERMA_IMAP_DONE_FOLDER", "")
+# A date (YYYY-MM-DD): mail that arrived before it is left alone, such as a backlog when intake starts.
+SIMKERMA_IMAP_SINCE = os.environ.get("SIMKERMA_IMAP_SINCE", "")
 SIMKERMA_IMAP_TIMEOUT = int(os.environ.get("SIMKERMA_IMAP_TIMEOUT", "30"))
 SIMKERMA_IMAP_BATCH = int(os.environ.get("SIMKERMA_IMAP_BATCH", "50"))
 SIMKERMA_IMAP_MAX_MESSAGE_BYTES = int(os.environ.get("SIMKERMA_IMAP_MAX_MESSAGE_MB", "25")) * 1024 * 1024

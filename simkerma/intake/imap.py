@@ -48,6 +48,12 @@ logger = logging.getLogger(__name__)
 
 MAILBOX = "office"
 LEASE = dt.timedelta(minutes=10)
+# IMAP dates name the month in English, whatever the locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+INTERNAL_DATE = re.compile(
+    r"(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3})-(?P<year>\d{4}) (?P<h>\d\d):(?P<m>\d\d):(?P<s>\d\d) "
+    r"(?P<sign>[+-])(?P<oh>\d\d)(?P<om>\d\d)"
+)
 FETCH_META = re.compile(rb'INTERNALDATE "([^"]+)"|RFC822\.SIZE (\d+)')
 
 
@@ -73,6 +79,20 @@ def office_mailbox() -> Iterator[BaseMailBox]:
         yield box
 
 
+def internal_date(text: str) -> dt.datetime | None:
+    """An IMAP date-time ("02-Dec-2026 13:33:00 +0700") as an aware moment; None when it is not one."""
+    found = INTERNAL_DATE.fullmatch(text.strip())
+    if not found or found["month"].title() not in MONTHS:
+        return None
+    day, year, hour, minute, second = (int(found[key]) for key in ("day", "year", "h", "m", "s"))
+    offset = dt.timedelta(hours=int(found["oh"]), minutes=int(found["om"])) * (-1 if found["sign"] == "-" else 1)
+    try:
+        local = dt.datetime(year, MONTHS.index(found["month"].title()) + 1, day, hour, minute, second)
+    except ValueError:
+        return None
+    return local.replace(tzinfo=dt.timezone(offset))
+
+
 def _meta(box: BaseMailBox, uid: str) -> tuple[dt.datetime | None, int]:
     """The message's arrival time (INTERNALDATE) and size, read before its content is fetched."""
     _status, data = box.client.uid("fetch", uid, "(INTERNALDATE RFC822.SIZE)")
@@ -80,7 +100,7 @@ def _meta(box: BaseMailBox, uid: str) -> tuple[dt.datetime | None, int]:
     arrived, size = None, 0
     for date, length in FETCH_META.findall(line):
         if date:
-            arrived = dt.datetime.strptime(date.decode().strip(), "%d-%b-%Y %H:%M:%S %z")
+            arrived = internal_date(date.decode())
         if length:
             size = int(length)
     return arrived, size
@@ -186,10 +206,19 @@ def _take_one(box: BaseMailBox, uid: str, result: RunResult) -> None:
     _done(box, uid)
 
 
+def search_criteria() -> str:
+    """Unseen mail, or all of the folder when taken mail moves out of it; since SIMKERMA_IMAP_SINCE if set."""
+    criteria = "ALL" if settings.SIMKERMA_IMAP_DONE_FOLDER else "UNSEEN"
+    if since := settings.SIMKERMA_IMAP_SINCE:
+        day = dt.date.fromisoformat(since)
+        criteria += f" SINCE {day.day}-{MONTHS[day.month - 1]}-{day.year}"
+    return criteria
+
+
 def read_mailbox(box: BaseMailBox) -> RunResult:
     """Take every new message (at most SIMKERMA_IMAP_BATCH a run); one that fails is logged and left."""
     result = RunResult()
-    criteria = "ALL" if settings.SIMKERMA_IMAP_DONE_FOLDER else "UNSEEN"
+    criteria = search_criteria()
     for uid in box.uids(criteria)[: settings.SIMKERMA_IMAP_BATCH]:
         try:
             _take_one(box, uid, result)

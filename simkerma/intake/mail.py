@@ -112,7 +112,8 @@ def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    text = _text(part).replace("\r\n", "\n").strip()
+    # PostgreSQL keeps no NUL character in text.
+    text = _text(part).replace("\x00", "").replace("\r\n", "\n").strip()
     limit = int(settings.SIMKERMA_IMAP_MAX_BODY_CHARS)
     return text if len(text) <= limit else text[:limit].rstrip() + "\n[…]"
 
@@ -146,6 +147,15 @@ def parse_mail(raw: bytes) -> ParsedMail:
     except Exception as error:
         raise Skipped(f"unparsable message: {error}") from error
     assert isinstance(message, EmailMessage)
+    try:
+        return _read(message, raw)
+    except Skipped:
+        raise
+    except Exception as error:  # a structure the parser could not make sense of
+        raise Skipped(f"unreadable message: {type(error).__name__}: {error}") from error
+
+
+def _read(message: EmailMessage, raw: bytes) -> ParsedMail:
     name, address = _sender(message)
     _check_machine_mail(message, address)
     if address == settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip().lower():

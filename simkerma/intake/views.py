@@ -6,7 +6,8 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -46,8 +47,12 @@ def _receive(request: HttpRequest) -> HttpResponse:
     if all_known(messages):
         return _plain("replayed", 400)
     try:
-        for message in messages:
-            take_text(message)
+        with transaction.atomic():  # all the body's messages, or none
+            for message in messages:
+                take_text(message)
+    except ValidationError as error:
+        logger.info("WhatsApp message refused: %s", error)
+        return _plain("refused", 400)
     except DatabaseError:
         logger.exception("WhatsApp messages not recorded")
         return _plain("try again", 503)

@@ -34,6 +34,8 @@ from simkerma.servicedesk.replies import (
 from simkerma.servicedesk.services import ServiceRequestData
 
 MAX_TEXT = 4096  # WhatsApp's own limit for a text message
+# The platform retries a delivery for up to 7 days; an older timestamp is not a real delivery.
+OLDEST = dt.timedelta(days=30)
 
 
 class Malformed(Exception):
@@ -76,7 +78,10 @@ def _moment(value: Any) -> dt.datetime:
         moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
     except (TypeError, ValueError, OverflowError, OSError) as error:
         raise Malformed("timestamp is not a Unix time") from error
-    return min(moment, timezone.now())
+    now = timezone.now()
+    if moment < now - OLDEST:
+        raise Malformed("timestamp older than the platform keeps retrying")
+    return min(moment, now)
 
 
 def _text_message(item: dict[str, Any], names: dict[str, str]) -> WhatsAppText | None:
@@ -90,7 +95,11 @@ def _text_message(item: dict[str, Any], names: dict[str, str]) -> WhatsAppText |
     if not isinstance(text, str):
         raise Malformed("a text message without its text")
     return WhatsAppText(
-        number=whatsapp_digits(number), name=names.get(number, "")[:150], wamid=wamid[:255], at=at, text=text[:MAX_TEXT]
+        number=whatsapp_digits(number),
+        name=names.get(number, "")[:150],
+        wamid=wamid[:255],
+        at=at,
+        text=text.replace("\x00", "")[:MAX_TEXT],  # PostgreSQL keeps no NUL character in text
     )
 
 

@@ -254,3 +254,63 @@ def test_the_worker_takes_the_mail_in_its_run(mailbox):
     call_command("simkerma_worker", stdout=io.StringIO())
 
     assert ServiceRequest.objects.get().channel == Channel.EMAIL
+
+
+def test_mail_that_arrived_before_the_start_date_is_left_alone(mailbox, settings):
+    settings.SIMKERMA_IMAP_SINCE = (timezone.localdate() - dt.timedelta(days=5)).isoformat()
+    mailbox.deliver(mail(sender="lama@example.org"), at=arrival(24 * 10))
+    mailbox.deliver(mail(sender="baru@example.org"), at=arrival(1))
+
+    poll_mailbox()
+
+    assert list(ServiceRequest.objects.values_list("requester_email", flat=True)) == ["baru@example.org"]
+    assert sorted(mailbox.flags()) == [(), ("\\Seen",)]
+
+
+def test_it_bounds_the_files_and_reads_html(mailbox, settings):
+    settings.SIMKERMA_IMAP_MAX_ATTACHMENTS = 2
+    settings.SIMKERMA_EVIDENCE_MAX_BYTES = 2048
+    big_png = png_bytes() + b"\x00" * 4096  # a valid image, over the file limit
+    files = [("a.png", png_bytes(), "image/png"), ("besar.png", big_png, "image/png")]
+    files += [("b.png", png_bytes(), "image/png"), ("c.png", png_bytes(), "image/png")]
+    raw = mail(body="placeholder", attachments=files)
+    html = (
+        b"From: Ani <ani@example.org>\r\nSubject: HTML\r\nMessage-ID: <html@example.org>\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>Halo <b>tim</b> kerja sama</p>\r\n"
+    )
+    mailbox.deliver(raw, at=arrival())
+    mailbox.deliver(html, at=arrival())
+
+    poll_mailbox()
+
+    with_files = ServiceRequest.objects.get(requester_email="budi@example.org")
+    kept = RequestAttachment.objects.filter(message__request=with_files).order_by("pk")
+    assert [a.original_name for a in kept] == ["a.png", "b.png"]
+    assert with_files.conversation.get().body.endswith("besar.png, c.png")
+    assert ServiceRequest.objects.get(requester_email="ani@example.org").message == "Halo tim kerja sama"
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("02-Dec-2026 13:33:00 +0000", dt.datetime(2026, 12, 2, 13, 33, tzinfo=dt.UTC)),
+        (" 2-Dec-2026 20:33:05 +0700", dt.datetime(2026, 12, 2, 13, 33, 5, tzinfo=dt.UTC)),
+        ("31-Jan-2026 00:00:00 -0130", dt.datetime(2026, 1, 31, 1, 30, tzinfo=dt.UTC)),
+        ("31-Feb-2026 00:00:00 +0000", None),
+        ("02-Dez-2026 13:33:00 +0000", None),
+        ("kemarin", None),
+    ],
+)
+def test_internaldate_is_read_whatever_the_locale(text, moment):
+    from simkerma.intake.imap import internal_date
+
+    assert internal_date(text) == moment
+
+
+def test_nul_characters_are_dropped_from_the_text(settings):
+    # Dovecot itself replaces them, so the parser is given the message directly.
+    from simkerma.intake.mail import parse_mail
+
+    parsed = parse_mail(b"From: a@example.org\r\nSubject: x\r\n\r\nHalo\x00 tim\r\n")
+
+    assert parsed.body == "Halo tim"

@@ -179,7 +179,8 @@ def test_a_replayed_body_gets_400_and_the_message_is_recorded_once(client, db):
 
 
 def test_status_updates_and_other_kinds_of_message_are_accepted_and_not_recorded(client, db):
-    image = {"from": "6281234567890", "id": "wamid.I", "timestamp": "1700000000", "type": "image", "image": {}}
+    recent = str(int(moment(1).timestamp()))
+    image = {"from": "6281234567890", "id": "wamid.I", "timestamp": recent, "type": "image", "image": {}}
     statuses = {
         "object": "whatsapp_business_account",
         "entry": [{"changes": [{"field": "messages", "value": {"statuses": [{"id": "wamid.S", "status": "read"}]}}]}],
@@ -225,3 +226,21 @@ def test_the_webhook_needs_no_csrf_token(db):
 
     assert response.status_code == 200
     assert ServiceRequest.objects.count() == 1
+
+
+def test_a_body_with_one_bad_message_records_none_of_its_messages(client, db):
+    good = text("Halo", wamid="wamid.G", at=moment(2))
+    stale = text("Lama sekali", wamid="wamid.L", at=timezone.now() - dt.timedelta(days=400))
+    body = json.dumps(payload(good, stale)).encode()
+
+    response = post(client, body, sign(body))
+
+    assert response.status_code == 400
+    assert not ServiceRequest.objects.exists()
+
+
+def test_nul_characters_are_dropped_from_the_text(client, db):
+    body = json.dumps(payload(text("Halo\u0000 tim", wamid="wamid.N", at=moment(2)))).encode()
+
+    assert post(client, body, sign(body)).status_code == 200
+    assert ServiceRequest.objects.get().message == "Halo tim"
