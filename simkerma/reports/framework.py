@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.registry import Registry
@@ -139,9 +140,10 @@ class Period:
 
 class Exporter:
     key: ClassVar[str]
-    label: ClassVar[str]
-    group: ClassVar[str]  # the heading it is listed under on the reports page
-    description: ClassVar[str] = ""
+    # The label and description may be lazy translations, read in the reader's language.
+    label: ClassVar[str | Promise]
+    group: ClassVar[str | Promise]  # the heading it is listed under on the reports page
+    description: ClassVar[str | Promise] = ""
     verified: ClassVar[bool] = True
     scope: ClassVar[str] = Scope.INSTITUTION
     period: ClassVar[str] = Period.YEAR

@@ -129,9 +129,9 @@ def incomplete_warnings(items: list[Cooperation]) -> list[Warning]:
 
 class Iku2023Exporter(Exporter):
     key = "iku2023"
-    label = _("IKU 2023: prodi cooperating with partners")  # type: ignore[assignment]
+    label = _("IKU 2023: prodi cooperating with partners")
     group = "IKU (Kementerian)"
-    description = _(  # type: ignore[assignment]
+    description = _(
         "Kepmendikbudristek 210/M/2023: the share of D2/D3/D4 and S1 study programmes with a cooperation "
         "carried out in the year, with a qualifying partner category and form."
     )

@@ -79,9 +79,9 @@ def sdg_rows(data: Iku7) -> Iterator[list[Any]]:
 
 class Iku2025Exporter(Exporter):
     key = "iku2025"
-    label = _("IKU 2025: outputs used by partners (IKU 5) and SDG 17 (IKU 7)")  # type: ignore[assignment]
+    label = _("IKU 2025: outputs used by partners (IKU 5) and SDG 17 (IKU 7)")
     group = "IKU (Kementerian)"
-    description = _(  # type: ignore[assignment]
+    description = _(
         "Kepmendiktisaintek 358/M/KEP/2025: cooperations whose output the partner uses, per quarter and year "
         "to date, with the outputs; agreements in force tagged with each SDG."
     )

@@ -10,9 +10,9 @@ from simkerma.reports.led import led_report
 
 class LedExporter(Exporter):
     key = "led"
-    label = _("LED FO.2.3.1: cooperation")  # type: ignore[assignment]
+    label = _("LED FO.2.3.1: cooperation")
     group = "LED (evaluasi diri)"
-    description = _(  # type: ignore[assignment]
+    description = _(
         "A unit's self-evaluation, cooperation part: KPI figures, agreements, activities, the C.2 score per "
         "agreement and the archived reports as evidence."
     )

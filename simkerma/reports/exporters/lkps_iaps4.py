@@ -33,8 +33,8 @@ def cells(rows: Iterable[LkpsRow]) -> Iterator[list[Any]]:
 
 class Iaps4(LkpsExporter):
     key = "lkps_iaps4"
-    label = _("LKPS IAPS 4.0: Table 1, tridharma cooperation")  # type: ignore[assignment]
-    description = _(  # type: ignore[assignment]
+    label = _("LKPS IAPS 4.0: Table 1, tridharma cooperation")
+    description = _(
         "BAN-PT IAPS 4.0 Tables 1-1 (education), 1-2 (research) and 1-3 (community service): the "
         "activities carried out in TS-2..TS for a prodi or a jurusan."
     )

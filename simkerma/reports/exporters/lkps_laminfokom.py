@@ -35,8 +35,8 @@ COLUMNS = (
 
 class LamInfokom(LkpsExporter):
     key = "lkps_laminfokom"
-    label = _("LKPS LAM INFOKOM: Tables 3.C.1 and 4.C.1, research and community service cooperation")  # type: ignore[assignment]
-    description = _(  # type: ignore[assignment]
+    label = _("LKPS LAM INFOKOM: Tables 3.C.1 and 4.C.1, research and community service cooperation")
+    description = _(
         "LAM INFOKOM Tables 3.C.1 (research) and 4.C.1 (community service): the activities carried "
         "out in TS-2..TS for a prodi or a jurusan, with their funding per year."
     )

@@ -34,8 +34,8 @@ def cells(rows: Iterable[LkpsRow]) -> Iterator[list[Any]]:
 
 class LamTeknik(LkpsExporter):
     key = "lkps_lamteknik"
-    label = _("LKPS LAM Teknik: Tables 2a1–2a3, cooperation")  # type: ignore[assignment]
-    description = _(  # type: ignore[assignment]
+    label = _("LKPS LAM Teknik: Tables 2a1–2a3, cooperation")
+    description = _(
         "LAM Teknik (IAPS 2025) Tables 2a1 (education), 2a2 (research) and 2a3 (community service): "
         "the activities carried out in TS-2..TS for a prodi or a jurusan."
     )

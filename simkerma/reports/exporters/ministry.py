@@ -10,9 +10,9 @@ from simkerma.reports.ministry import ministry_report
 
 class MinistryExporter(Exporter):
     key = "ministry"
-    label = _("Ministry reporting system (Laporankerma)")  # type: ignore[assignment]
+    label = _("Ministry reporting system (Laporankerma)")
     group = "Kementerian"
-    description = _(  # type: ignore[assignment]
+    description = _(
         "The year's documents and their implementation in the fields of the ministry's reporting system, "
         "for entry by hand, with the checks for foreign partners."
     )

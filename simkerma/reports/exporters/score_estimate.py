@@ -58,9 +58,9 @@ def step_rows(estimates: list[Estimate]) -> Iterator[list[Any]]:
 
 class ScoreEstimateExporter(Exporter):
     key = "score_estimate"
-    label = _("Accreditation score estimate: cooperation")  # type: ignore[assignment]
+    label = _("Accreditation score estimate: cooperation")
     group = "Akreditasi (perkiraan)"
-    description = _(  # type: ignore[assignment]
+    description = _(
         "An estimate of the cooperation score (RK, A, B) over TS-2..TS for a study programme, from its carried-out "
         "activities and permanent lecturers; not the assessors' score."
     )

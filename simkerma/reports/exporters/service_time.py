@@ -68,9 +68,9 @@ def _breaches(data: ServiceTimeReport) -> Table:
 
 class ServiceTimeExporter(Exporter):
     key = "service_time"
-    label = gettext_lazy("Service-time report (KPI B.1.2.9.13)")  # type: ignore[assignment]
-    group = gettext_lazy("Service desk")  # type: ignore[assignment]
-    description = gettext_lazy(  # type: ignore[assignment]
+    label = gettext_lazy("Service-time report (KPI B.1.2.9.13)")
+    group = gettext_lazy("Service desk")
+    description = gettext_lazy(
         "Compliance with the service times per year and month, and every breach with its reason."
     )
     scope = Scope.INSTITUTION
