@@ -59,15 +59,19 @@ def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
         "national": national,
         "year": year,
         "now": now,
-        "joint_leave": _joint_leave_warning(current, year + 1),
+        "joint_leave": _joint_leave_warning(current, (year, year + 1)),
     }
     return render(request, "servicedesk/calendar.html", context)
 
 
-def _joint_leave_warning(current: CalendarVersion | None, year: int) -> dict[str, object] | None:
-    """When the holidays package does not know `year`'s cuti bersama yet, and the calendar takes them off:
-    the year and the extra days off the calendar in force already has in it."""
-    if joint_leave_known(year) or (current is not None and not current.national_holidays):
+def _joint_leave_warning(current: CalendarVersion | None, years: tuple[int, ...]) -> dict[str, object] | None:
+    """When the holidays package does not know the cuti bersama of one of `years` (this year, then
+    the next), and the calendar takes them off: that year and the extra days off the calendar in
+    force already has in it."""
+    if current is not None and not current.national_holidays:
+        return None
+    year = next((year for year in years if not joint_leave_known(year)), None)
+    if year is None:
         return None
     added = [(day, name) for day, name in current.extra_days if day.year == year] if current else []
     return {"year": year, "added": added}
