@@ -314,3 +314,18 @@ def test_nul_characters_are_dropped_from_the_text(settings):
     parsed = parse_mail(b"From: a@example.org\r\nSubject: x\r\n\r\nHalo\x00 tim\r\n")
 
     assert parsed.body == "Halo tim"
+
+
+def test_a_message_with_a_50_mb_attachment_is_skipped_by_its_size_and_the_next_one_taken(mailbox):
+    huge = mail(
+        sender="besar@example.org",
+        attachments=[("scan.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024), "application/pdf")],
+    )
+    mailbox.deliver(huge, at=arrival())
+    mailbox.deliver(mail(sender="kecil@example.org"), at=arrival())
+
+    result = poll_mailbox()
+
+    assert result is not None and (result.created, result.skipped) == (1, 1)
+    assert list(ServiceRequest.objects.values_list("requester_email", flat=True)) == ["kecil@example.org"]
+    assert mailbox.flags() == [("\\Seen",), ("\\Seen",)]
