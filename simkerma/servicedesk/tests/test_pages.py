@@ -51,7 +51,6 @@ def internal_urls(world) -> list[str]:
         reverse("servicedesk:templates"),
         reverse("servicedesk:starter_download", args=["mou"]),
         reverse("servicedesk:report"),
-        reverse("servicedesk:report_xlsx"),
         reverse("servicedesk:detail", args=[pk]),
         reverse("servicedesk:edit", args=[pk]),
         reverse("servicedesk:history", args=[pk]),
@@ -181,7 +180,7 @@ def _make_rows(count: int) -> None:
 
 @pytest.mark.parametrize(
     ("url", "pinned"),
-    [("servicedesk:queue", 12), ("servicedesk:list", 6), ("servicedesk:report", 8), ("servicedesk:report_xlsx", 6)],
+    [("servicedesk:queue", 12), ("servicedesk:list", 6), ("servicedesk:report", 8)],
 )
 @time_machine.travel(NOW, tick=False)
 def test_list_pages_cost_the_same_whatever_the_number_of_rows(
