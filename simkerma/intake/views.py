@@ -41,7 +41,7 @@ def _receive(request: HttpRequest) -> HttpResponse:
         return _plain("bad signature", 403)
     try:
         messages = text_messages(json.loads(body))
-    except (ValueError, Malformed) as error:  # json's errors are ValueErrors
+    except (ValueError, RecursionError, Malformed) as error:  # json's errors are ValueErrors; deep nesting recurses
         logger.info("WhatsApp webhook body refused: %s", error)
         return _plain("malformed", 400)
     if all_known(messages):

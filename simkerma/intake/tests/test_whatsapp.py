@@ -151,6 +151,8 @@ def test_a_body_changed_after_signing_is_refused(client, db):
     "body",
     [
         b"{not json",
+        b"\xff\xfe not utf-8",
+        b"[" * 100_000 + b"]" * 100_000,
         b"[]",
         b'{"object": "page", "entry": []}',
         b'{"object": "whatsapp_business_account", "entry": "x"}',
