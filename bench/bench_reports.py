@@ -12,8 +12,8 @@ evidence text, a third funding rows. It is built once under var/bench/reports-<d
 PostgreSQL: the database DATABASE_URL names) and reused while its marker file is there.
 
 Each run exports the IAPS 4.0 tables (TS = 2025) for one prodi and for one jurusan as XLSX in a
-fresh process, which reports its wall time, CPU time (user and system) and the queries the export
-made; the peak resident memory is the process's ru_maxrss from wait4 (Django's start included).
+fresh process, which reports its wall time, CPU time (user and system), the queries the export
+made and its peak resident memory (VmHWM, Django's start included).
 The figures (median of five runs) are kept in var/bench/results-reports-<database>.json;
 `--write-docs` writes the section "LKPS export" of docs/performance.md from every stored result.
 """
@@ -252,7 +252,18 @@ def one_run(subject: str) -> dict[str, Any]:
         "cpu_seconds": round(time.process_time() - cpu, 3),
         "queries": len(queries),
         "bytes": output.stat().st_size,
+        "peak_mib": round(_high_water_kib() / 1024, 1),
     }
+
+
+def _high_water_kib() -> int:
+    """This process's peak resident memory (VmHWM), counted from its own start. The rusage figure
+    (ru_maxrss) is not used: Linux carries the parent's peak over into a forked child, so a parent
+    that had just built the database would make every export look as large as itself."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise SystemExit("no VmHWM in /proc/self/status: the peak memory needs Linux")
 
 
 def _measure_subject(subject: str, repeat: int) -> dict[str, Any]:
@@ -263,12 +274,9 @@ def _measure_subject(subject: str, repeat: int) -> dict[str, Any]:
         )
         assert process.stdout is not None
         out = process.stdout.read().decode()
-        _, status, usage = os.wait4(process.pid, 0)
-        if os.waitstatus_to_exitcode(status):
+        if process.wait():
             raise SystemExit(f"the {subject} export failed:\n{out}")
-        run = json.loads(out.strip().splitlines()[-1])
-        run["peak_mib"] = round(usage.ru_maxrss / 1024, 1)
-        runs.append(run)
+        runs.append(json.loads(out.strip().splitlines()[-1]))
     return {
         "runs": len(runs),
         "median_s": statistics.median(r["seconds"] for r in runs),
@@ -349,7 +357,7 @@ def section(results: list[dict[str, Any]]) -> str:
         "`bench/bench_reports.py` (`make bench-reports`) exports the IAPS 4.0 LKPS tables (Tabel 1-1, 1-2, "
         f"1-3; TS = {TS}) as XLSX with `manage.py lkps`, for one prodi and for one jurusan, each run in a fresh "
         "process: the wall and CPU time and the queries of the export itself, and the process's peak resident "
-        f"memory (ru_maxrss, Django's start included). Median of {REPEAT} runs. The database: {JURUSAN} jurusan, "
+        f"memory (VmHWM, Django's start included). Median of {REPEAT} runs. The database: {JURUSAN} jurusan, "
         f"{PRODI} prodi, ten years of activities ({FIRST_YEAR}..{TS}), bulk-created, the scope table rebuilt "
         f"with `rebuild_scope()` ({sizes}). Target: at most {TARGET_SECONDS:g} s and {TARGET_MIB:g} MB.",
         f"Machine: {described}. While measuring: {loads} (the machine was shared with other work when that "
