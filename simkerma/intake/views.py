@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 
@@ -24,7 +25,7 @@ def _plain(text: str, status: int) -> HttpResponse:
 def _verify(request: HttpRequest) -> HttpResponse:
     token = settings.SIMKERMA_WHATSAPP_VERIFY_TOKEN
     given = request.GET.get("hub.verify_token", "")
-    if request.GET.get("hub.mode") == "subscribe" and token and given == token:
+    if request.GET.get("hub.mode") == "subscribe" and token and hmac.compare_digest(given.encode(), token.encode()):
         return _plain(request.GET.get("hub.challenge", "")[:200], 200)
     return _plain("forbidden", 403)
 
