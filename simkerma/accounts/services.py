@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -234,18 +235,20 @@ def invitation_for(token: str, *, lock: bool = False, now: dt.datetime | None = 
 def invitation_accept(*, token: str, password: str, now: dt.datetime | None = None) -> User:
     """Set the account's first password through its invitation. The link then stops working.
 
-    The password must pass the password validators (ValidationError on "password"). The invitation is
-    read again under a row lock, so a link sent twice at once sets one password.
+    The password must pass the password validators (ValidationError on "password"). It is checked
+    and hashed (the slow part) before the transaction; the invitation is then read again under a
+    row lock, so a link sent twice at once sets one password.
     """
     now = now or timezone.now()
+    try:
+        validate_password(password, invitation_for(token, now=now).user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    hashed = make_password(password)
     with transaction.atomic():
         invitation = invitation_for(token, lock=True, now=now)
         account = invitation.user
-        try:
-            validate_password(password, account)
-        except ValidationError as error:
-            raise ValidationError({"password": error.messages}) from error
-        account.set_password(password)
+        account.password = hashed
         account._change_reason = change_reason(INVITATION_ACCEPTED)  # type: ignore[attr-defined]
         account.save()
         invitation.used_at = now
