@@ -72,6 +72,14 @@ class Table:
         for index, row in enumerate(self.rows, start=1):
             yield [index, *row] if self.numbered else list(row)
 
+    def close(self) -> None:
+        """Stop reading the rows before their end. A generator's open database cursor (a server-side
+        cursor on PostgreSQL) is closed now; left to the garbage collector, it would be closed in the
+        middle of whatever query then runs on the same connection, which waits on itself for ever."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
 
 @dataclass(frozen=True)
 class Warning:

@@ -73,7 +73,12 @@ def _form(request: AuthedHttpRequest, exporter: Exporter) -> ReportParamsForm:
 
 def _preview_table(table: Any) -> dict[str, Any]:
     columns = columns_of(table)
-    rows = [text_row(row, columns) for row in islice(table.iter_rows(), PREVIEW_ROWS)]
+    first = table.iter_rows()
+    try:
+        rows = [text_row(row, columns) for row in islice(first, PREVIEW_ROWS)]
+    finally:  # the rest is not read: its cursor is closed now (Table.close)
+        first.close()
+        table.close()
     return {
         "key": table.key,
         "title": table.title,
