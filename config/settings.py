@@ -386,3 +386,10 @@ SIMKERMA_ACCREDITATION_FACTORS = {
         for level in ("D2", "D3", "D4", "S1", "S2")
     },
 }
+# Backups (docs/deployment.md, "Backups"): where `manage.py backup` writes its archives, where it
+# finds pg_dump and pg_restore when PATH has none as new as the server, and what `restore` accepts.
+SIMKERMA_BACKUP_DIR = Path(os.environ.get("SIMKERMA_BACKUP_DIR", VAR_DIR / "backups"))
+SIMKERMA_PG_BIN_DIR = os.environ.get("SIMKERMA_PG_BIN_DIR", "")
+SIMKERMA_RESTORE_MAX_BYTES = int(os.environ.get("SIMKERMA_RESTORE_MAX_GB", "50")) * 1024**3
+SIMKERMA_RESTORE_MAX_MEMBERS = int(os.environ.get("SIMKERMA_RESTORE_MAX_MEMBERS", "500000"))
+SIMKERMA_RESTORE_MAX_MANIFEST_BYTES = 128 * 1024 * 1024
