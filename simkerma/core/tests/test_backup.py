@@ -64,6 +64,11 @@ def refused(*args: str) -> CommandError:
     return error.value
 
 
+def restore_process(archive: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(ROOT / "manage.py"), "restore", str(archive)]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+
+
 def rewrite(archive: Path, target: Path, *, change=None, add=()) -> Path:
     """A copy of an archive with some members' content changed and other members added."""
     change = change or {}
@@ -116,6 +121,9 @@ def test_it_restores_a_backup_into_an_empty_database_with_the_same_counts_and_fi
     assert set(source_files) == {agreement.signed_scan.name, evidence.file.name}
 
     restored_media = tmp_path / "restored-media"
+    clash = restored_media / evidence.file.name
+    clash.parent.mkdir(parents=True)
+    clash.write_bytes(b"another file under the same name")
     with empty_database(tmp_path) as (url, connect):
         env = {
             **os.environ,
@@ -124,17 +132,22 @@ def test_it_restores_a_backup_into_an_empty_database_with_the_same_counts_and_fi
             "SIMKERMA_VAR_DIR": str(tmp_path / "var"),
             "SIMKERMA_MEDIA_ROOT": str(restored_media),
         }
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, str(ROOT / "manage.py"), "restore", str(archive)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        # A different file already where an archived one goes: refused, the database left empty.
+        first = restore_process(archive, env)
+        with connect() as restored:
+            assert database.table_names(restored.cursor(), connection.vendor) == []
+        clash.unlink()
+        result = restore_process(archive, env)
         assert result.returncode == 0, result.stderr
         with connect() as restored:
             restored_counts = database.inventory(restored.cursor(), connection.vendor).tables
+        # Restoring again finds the database no longer empty.
+        again = restore_process(archive, env)
 
+    assert first.returncode == 2
+    assert evidence.file.name in first.stderr and "Traceback" not in first.stderr
+    assert again.returncode == 2
+    assert "--force" in again.stderr and "Traceback" not in again.stderr
     assert restored_counts == source_counts
     assert restored_counts[Agreement._meta.db_table] == Agreement.objects.count() == 2
     assert restored_counts[EvidenceFile._meta.db_table] == 1
@@ -164,6 +177,7 @@ def test_it_writes_one_private_archive_whose_manifest_lists_every_file_with_its_
     assert manifest["database"]["dump"] in files
     assert manifest["database"]["tables"][Agreement._meta.db_table] == Agreement.objects.count() == 2
     assert ["agreements", "0001_initial"] in manifest["migrations"]
+    assert manifest["simkerma_version"] not in ("", "unknown")
     with tarfile.open(archive) as tar:
         assert sorted(tar.getnames()) == sorted([*files, "manifest.json"])
 
@@ -240,6 +254,25 @@ def test_it_refuses_a_database_that_is_not_empty_without_force(media, tmp_path):
     assert "--force" in str(error)
     assert database.current_inventory("default").tables == before
     assert Partner.objects.filter(name="Mitra sesudah cadangan").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_replaces_a_database_that_is_not_empty_with_force(media, tmp_path):
+    _, evidence = build_data()
+    archive = backup(tmp_path / "backups")
+    archived = database.current_inventory("default").tables
+    PartnerFactory(name="Mitra sesudah cadangan")
+    (media / evidence.file.name).write_bytes(b"changed after the backup")
+
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("restore", str(archive), "--force", stdout=out)
+
+    assert database.current_inventory("default").tables == archived
+    assert not Partner.objects.filter(name="Mitra sesudah cadangan").exists()
+    assert (media / evidence.file.name).read_bytes() == PNG_BYTES
+    assert "every count matches the archive" in out.getvalue()
+    assert "every checksum matches the archive" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
