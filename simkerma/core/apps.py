@@ -16,4 +16,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from simkerma.core.search_index import restore_sqlite_triggers
+
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="simkerma.core.create_cache_table")
+        # Without a sender: it must run after every app's migrations, whichever rebuilt a table.
+        post_migrate.connect(restore_sqlite_triggers, dispatch_uid="simkerma.core.restore_search_triggers")
