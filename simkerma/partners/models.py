@@ -16,20 +16,25 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from simkerma.core.models import TidyModel, TimeStampedModel
-from simkerma.core.search import word_search
+from simkerma.core.search_index import declare_search_index, indexed_search
 from simkerma.core.validators import validate_phone
 from simkerma.partners.names import name_key
+
+# The agreement list and the service desk search partners by name alone.
+PARTNER_SEARCH = declare_search_index("partners_partner", ["name", "code", "city"], groups=[["name"]])
+CONTACT_SEARCH = declare_search_index("partners_partnercontact", ["name"])
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def search(self, query: str) -> PartnerQuerySet:
-        """Every word in the name, the code, the city or a contact's name."""
+        """Every word begins a word of the name, the code, the city or a contact's name (core.search_index)."""
 
-        def contact_named(word: str) -> models.Exists:
-            # Through EXISTS, so partners are not repeated (no DISTINCT).
-            return models.Exists(PartnerContact.objects.filter(partner_id=models.OuterRef("pk"), name__icontains=word))
+        def contact_named(word: str) -> models.Q:
+            # Through IN, so partners are not repeated (no DISTINCT).
+            contacts = PartnerContact.objects.filter(pk__in=CONTACT_SEARCH.matching(word)).values("partner_id")
+            return models.Q(pk__in=contacts)
 
-        return cast(PartnerQuerySet, word_search(self, query, ["name", "code", "city"], extra=contact_named))
+        return cast(PartnerQuerySet, indexed_search(self, query, PARTNER_SEARCH, extra=contact_named))
 
     def delete(self) -> tuple[int, dict[str, int]]:
         # Refused before the delete starts, so a caller's transaction stays usable.

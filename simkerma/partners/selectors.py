@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from simkerma.accounts.permissions import can_read
 from simkerma.core.search import MAX_SEARCH_WORDS
-from simkerma.partners.models import Partner, PartnerQuerySet
+from simkerma.partners.models import PARTNER_SEARCH, Partner, PartnerQuerySet
 from simkerma.partners.names import name_key, similarity
 
 NEAR_DUPLICATE_THRESHOLD = 0.85
@@ -64,7 +64,8 @@ def similar_partners(name: str, *, exclude_pk: int | None = None, limit: int = 5
     words = sorted(set(words), key=lambda word: (-len(word), word))[:MAX_SEARCH_WORDS]
     condition = Q(name_key=key)
     for word in words:
-        condition |= Q(name_key__contains=word)
+        # A word of the name begins with it: the name index finds these, where a LIKE read every name.
+        condition |= Q(pk__in=PARTNER_SEARCH.matching(word, ["name"]))
     # Exact keys first, so that a common word cannot push the real duplicate past the cap.
     candidates = (
         Partner.objects.filter(condition)
