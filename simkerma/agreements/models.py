@@ -19,9 +19,9 @@ from simple_history.models import HistoricalRecords
 from simkerma.core.choices import Field, Level
 from simkerma.core.fields import ChoiceListField
 from simkerma.core.models import TidyModel, TimeStampedModel
-from simkerma.core.search import word_search
+from simkerma.core.search_index import declare_search_index, indexed_search
 from simkerma.org.models import Prodi, Unit
-from simkerma.partners.models import Partner
+from simkerma.partners.models import PARTNER_SEARCH, Partner
 
 
 class SDG(models.TextChoices):
@@ -165,16 +165,19 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.filter(fields__contains=field)
 
     def search(self, query: str) -> AgreementQuerySet:
-        """Every word in the number, the partner's number, the title or a partner's name."""
+        """Every word begins a word of the number, the partner's number, the title or a partner's name."""
 
-        def partner_named(word: str) -> Exists:
-            return Exists(
-                Agreement.partners.through.objects.filter(agreement_id=OuterRef("pk"), partner__name__icontains=word)
-            )
+        def partner_named(word: str) -> Q:
+            links = Agreement.partners.through.objects.filter(partner_id__in=PARTNER_SEARCH.matching(word, ["name"]))
+            return Q(pk__in=links.values("agreement_id"))
 
-        return cast(
-            AgreementQuerySet, word_search(self, query, ["number", "partner_number", "title"], extra=partner_named)
-        )
+        return cast(AgreementQuerySet, indexed_search(self, query, AGREEMENT_SEARCH, extra=partner_named))
+
+
+# The activity list searches agreements by number alone.
+AGREEMENT_SEARCH = declare_search_index(
+    "agreements_agreement", ["number", "partner_number", "title"], groups=[["number"]]
+)
 
 
 # The code Django gives a unique field, so forms and the API treat the number alike on every path.
