@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from simkerma.accounts.models import WRITER_ROLES, User
-from simkerma.agreements.models import Agreement
+from simkerma.agreements.models import AGREEMENT_SEARCH, Agreement
 from simkerma.core.choices import Field, Level
 from simkerma.core.dates import WIB
 from simkerma.core.history import change_reason, reason_display, reason_template
 from simkerma.core.models import TidyModel, TimeStampedModel
-from simkerma.core.search import word_search
+from simkerma.core.search_index import declare_search_index, indexed_search
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import PartnerContact
 
@@ -191,8 +191,15 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.filter(Exists(ActivityUnitScope.objects.filter(activity_id=OuterRef("pk"), unit_id=unit_id)))
 
     def search(self, query: str) -> ActivityQuerySet:
-        """Activities whose code, title or agreement number holds every word of the query."""
-        return word_search(self, query, ("code", "title", "agreement__number"))  # type: ignore[return-value]
+        """Every word begins a word of the code, the title or the agreement's number."""
+
+        def agreement_numbered(word: str) -> Q:
+            return Q(agreement_id__in=AGREEMENT_SEARCH.matching(word, ["number"]))
+
+        return indexed_search(self, query, ACTIVITY_SEARCH, extra=agreement_numbered)  # type: ignore[return-value]
+
+
+ACTIVITY_SEARCH = declare_search_index("activities_activity", ["code", "title"])
 
 
 class Activity(TimeStampedModel):
