@@ -17,8 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.agreements.models import Kind as DocumentKind
 from simkerma.core.models import TidyModel, TimeStampedModel
-from simkerma.core.search import word_search
+from simkerma.core.search_index import declare_search_index, indexed_search
 from simkerma.core.worktime import DEFAULT_WEEKLY_HOURS, check_weekly_hours, weekly_hours_to_json
+from simkerma.partners.models import PARTNER_SEARCH
 
 
 class Channel(models.TextChoices):
@@ -214,9 +215,17 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
         return self.filter(kind__in=DRAFT_KINDS).exclude(stage__in=FINAL_STAGES)
 
     def search(self, query: str) -> ServiceRequestQuerySet:
-        """Requests where every word is in the code, subject, requester, organisation or partner's name."""
-        fields = ("code", "subject", "requester_name", "requester_organisation", "partner__name")
-        return cast(ServiceRequestQuerySet, word_search(self, query, fields))
+        """Every word begins a word of the code, subject, requester, organisation or partner's name."""
+
+        def partner_named(word: str) -> Q:
+            return Q(partner_id__in=PARTNER_SEARCH.matching(word, ["name"]))
+
+        return cast(ServiceRequestQuerySet, indexed_search(self, query, REQUEST_SEARCH, extra=partner_named))
+
+
+REQUEST_SEARCH = declare_search_index(
+    "servicedesk_servicerequest", ["code", "subject", "requester_name", "requester_organisation"]
+)
 
 
 class ServiceRequest(TimeStampedModel):
