@@ -291,6 +291,20 @@ def test_it_refuses_an_archive_from_another_database_vendor(media, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_it_refuses_an_archive_made_by_a_newer_version(media, tmp_path):
+    archive = backup(tmp_path / "backups")
+
+    def newer(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["migrations"].append(["agreements", "9999_from_the_future"])
+        return json.dumps(manifest).encode()
+
+    error = refused(str(rewrite(archive, tmp_path / "newer.tar", change={"manifest.json": newer})), "--force")
+
+    assert "agreements.9999_from_the_future" in str(error)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_it_refuses_an_archive_with_more_members_or_a_larger_manifest_than_allowed(media, tmp_path, settings):
     build_data()
     archive = backup(tmp_path / "backups")
