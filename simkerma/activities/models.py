@@ -193,8 +193,8 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def search(self, query: str) -> ActivityQuerySet:
         """Every word begins a word of the code, the title or the agreement's number."""
 
-        def agreement_numbered(word: str) -> Q:
-            return Q(agreement_id__in=AGREEMENT_SEARCH.matching(word, ["number"]))
+        def agreement_numbered(word: str) -> models.QuerySet[Any]:
+            return Activity.objects.filter(agreement_id__in=AGREEMENT_SEARCH.matching(word, ["number"])).values("pk")
 
         return indexed_search(self, query, ACTIVITY_SEARCH, extra=agreement_numbered)  # type: ignore[return-value]
 

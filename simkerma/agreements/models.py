@@ -167,9 +167,9 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
     def search(self, query: str) -> AgreementQuerySet:
         """Every word begins a word of the number, the partner's number, the title or a partner's name."""
 
-        def partner_named(word: str) -> Q:
+        def partner_named(word: str) -> models.QuerySet[Any]:
             links = Agreement.partners.through.objects.filter(partner_id__in=PARTNER_SEARCH.matching(word, ["name"]))
-            return Q(pk__in=links.values("agreement_id"))
+            return links.values("agreement_id")
 
         return cast(AgreementQuerySet, indexed_search(self, query, AGREEMENT_SEARCH, extra=partner_named))
 

@@ -29,10 +29,8 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
     def search(self, query: str) -> PartnerQuerySet:
         """Every word begins a word of the name, the code, the city or a contact's name (core.search_index)."""
 
-        def contact_named(word: str) -> models.Q:
-            # Through IN, so partners are not repeated (no DISTINCT).
-            contacts = PartnerContact.objects.filter(pk__in=CONTACT_SEARCH.matching(word)).values("partner_id")
-            return models.Q(pk__in=contacts)
+        def contact_named(word: str) -> models.QuerySet[Any]:
+            return PartnerContact.objects.filter(pk__in=CONTACT_SEARCH.matching(word)).values("partner_id")
 
         return cast(PartnerQuerySet, indexed_search(self, query, PARTNER_SEARCH, extra=contact_named))
 

@@ -4,7 +4,7 @@ import datetime as dt
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -217,8 +217,8 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
     def search(self, query: str) -> ServiceRequestQuerySet:
         """Every word begins a word of the code, subject, requester, organisation or partner's name."""
 
-        def partner_named(word: str) -> Q:
-            return Q(partner_id__in=PARTNER_SEARCH.matching(word, ["name"]))
+        def partner_named(word: str) -> models.QuerySet[Any]:
+            return ServiceRequest.objects.filter(partner_id__in=PARTNER_SEARCH.matching(word, ["name"])).values("pk")
 
         return cast(ServiceRequestQuerySet, indexed_search(self, query, REQUEST_SEARCH, extra=partner_named))
 
