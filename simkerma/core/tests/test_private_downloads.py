@@ -1,10 +1,12 @@
-"""Every private download is sent `Cache-Control: private, no-store`, so no shared cache keeps a copy."""
+"""Every private download is sent `Cache-Control: private, no-store`, so no shared cache keeps a copy,
+with `Content-Disposition` and `X-Content-Type-Options: nosniff`; stored files have no public URL."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +55,17 @@ def test_every_private_download_is_private_and_not_stored(client_for, staff, dow
         assert response.status_code == 200, name
         assert response.has_header("Content-Disposition"), name
         assert response["Cache-Control"] == "private, no-store", name
+        assert response["X-Content-Type-Options"] == "nosniff", name
+
+
+def test_stored_files_are_not_served_at_their_media_url(client_for, staff, agreement_if, downloads):  # noqa: F811
+    """Only the views above send a stored file: its storage URL answers 404, signed in or not."""
+    agreement_if.refresh_from_db()
+    url = agreement_if.signed_scan.url
+    assert agreement_if.signed_scan.storage.exists(agreement_if.signed_scan.name)
+    absolute = url if url.startswith("/") else "/" + url
+    assert client_for(staff).get(absolute).status_code == 404
+    assert Client().get(absolute).status_code == 404
 
 
 def test_the_personal_calendar_feed_is_private_and_not_stored(client, staff):
@@ -60,3 +73,4 @@ def test_the_personal_calendar_feed_is_private_and_not_stored(client, staff):
     response = client.get(reverse("activities:calendar_feed", args=[token.token]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
