@@ -11,6 +11,7 @@ then may anything open the package. Call `check_ooxml_package` first, always.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from typing import IO
 
 from django.conf import settings
@@ -44,6 +45,9 @@ def _refuse_bomb(limit: int) -> ValidationError:
 
 
 CHUNK_BYTES = 64 * 1024
+# What zipfile raises for a damaged package: a bad directory, a version or method it does not
+# know, a deflate stream that does not inflate, a CRC or length that does not match.
+BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError, RuntimeError)
 
 
 def _inflate_within(upload: IO[bytes], members: list[zipfile.ZipInfo], limit: int) -> None:
@@ -58,7 +62,7 @@ def _inflate_within(upload: IO[bytes], members: list[zipfile.ZipInfo], limit: in
                         total += len(chunk)
                         if total > limit:
                             raise _refuse_bomb(limit)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, RuntimeError) as error:
+    except BROKEN_ZIP as error:
         raise ValidationError(
             _("This file is damaged: its parts do not unpack as they claim. Save it again from Word or Excel."),
             code="broken_ooxml",
@@ -72,7 +76,7 @@ def _members(upload: IO[bytes]) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(upload) as package:
             return package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except BROKEN_ZIP as error:
         raise ValidationError(
             _("This file is not a Word (.docx) or Excel (.xlsx) file that can be read."), code="not_ooxml"
         ) from error
