@@ -5,7 +5,8 @@ A file is refused with one plain message before openpyxl parses anything when it
 (both are OLE compound files), a damaged package or a zip bomb (core.ooxml). Rows are streamed in
 read-only mode; the sheet's stated dimension is not trusted: a sheet ends after
 SIMKERMA_IMPORT_MAX_EMPTY_ROWS empty rows in a row, at most SIMKERMA_IMPORT_MAX_ROWS rows are
-read, and at most SIMKERMA_IMPORT_MAX_COLUMNS columns of each.
+read, and at most SIMKERMA_IMPORT_MAX_COLUMNS columns of each. A sheet whose XML turns out damaged
+while its rows are read is refused with WorkbookRefused too.
 """
 
 from __future__ import annotations
@@ -118,9 +119,25 @@ class RowsEnd:
     reason: str = ""  # "empty" (many empty rows) or "rows" (the row limit)
 
 
+def _rows(worksheet: Any, **bounds: int) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as values; a sheet whose XML is damaged is refused (rows are parsed as they are read)."""
+    rows = worksheet.iter_rows(values_only=True, **bounds)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl and the XML parser raise many kinds of errors for damaged sheets
+            raise WorkbookRefused(
+                _("The sheet %(sheet)s is damaged and cannot be read. Save the workbook again from Excel.")
+                % {"sheet": worksheet.title}
+            ) from None
+        yield values
+
+
 def header_row(worksheet: Any) -> tuple[Any, ...]:
     """The first row, one column more than the bound (so that too many columns can be told)."""
-    for values in worksheet.iter_rows(min_row=1, max_row=1, max_col=max_columns() + 1, values_only=True):
+    for values in _rows(worksheet, min_row=1, max_row=1, max_col=max_columns() + 1):
         return tuple(values)
     return ()
 
@@ -134,7 +151,7 @@ def data_rows(worksheet: Any, width: int, end: RowsEnd) -> Iterator[tuple[int, t
     empty_limit = max_empty_rows()
     empty_run = 0
     number = 1
-    rows = worksheet.iter_rows(min_row=2, max_row=limit + 2, max_col=max(width, 1), values_only=True)
+    rows = _rows(worksheet, min_row=2, max_row=limit + 2, max_col=max(width, 1))
     for number, values in enumerate(rows, start=2):
         if all(is_empty(value) for value in values):
             empty_run += 1

@@ -46,6 +46,8 @@ def workbook_import(
             return ImportResult(problems=[Problem("", None, None, refusal.message)])
         try:
             imports = check_workbook(ctx, workbook)
+        except WorkbookRefused as refusal:
+            return ImportResult(problems=[Problem("", None, None, refusal.message)])
         finally:
             workbook.close()
     result = ImportResult(
