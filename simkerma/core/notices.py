@@ -14,6 +14,14 @@ outside working time is due at the next opening of the working calendar in force
 service desk provides (`register_office_calendar`). A notice to an outside address only, such as
 the receipt to a requester, is due at once.
 
+Each notice is sent at most once. The worker records its claim (who, when, the attempt) before it
+hands the message to the mail server and marks the notice sent right after; a refusal by the mail
+server releases the claim's owner, so the notice is tried again once the lease runs out. A claim that
+runs out still owned means its worker died or hung in the middle of sending: the mail server may or
+may not have the message, so it is not sent again (that could double it). It is held with its
+outcome unknown, logged as an error, and every administrator gets an alert naming it, to check with
+the recipient (docs/architecture.md, "Notices").
+
 Sent notices are kept for settings.SIMKERMA_NOTICE_KEEP_DAYS, then pruned a batch at a time. The
 setting is never shorter than the longest reminder, so a planner whose window is still open never
 finds its notice gone and plans it again.
@@ -29,10 +37,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from simkerma.core.models import Notice
 from simkerma.core.registry import Registry
@@ -46,10 +56,12 @@ _planners: Registry[Planner] = Registry("planner")
 # The working calendar in force at a moment.
 OfficeCalendar = Callable[[dt.datetime], WorkCalendar]
 _office_calendars: Registry[OfficeCalendar] = Registry("office calendar")
-# A claimed notice not marked sent within this time is claimed again (its worker died).
+# A claimed notice not marked sent within this time had its worker die or hang while sending it.
 CLAIM_LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 PRUNE_BATCH = 1000
+UNKNOWN_OUTCOME = "outcome unknown: the worker {worker} claimed it at {at} and never marked it sent"
+UNKNOWN_ALERT_KIND = "notice_outcome_unknown"
 # Notices this process created, so that a run tells how many it planned without counting the table.
 _created = 0
 
@@ -142,11 +154,67 @@ def worker_id() -> str:
 def _claim(notice: Notice, now: dt.datetime, worker: str) -> bool:
     """Take the notice for this worker with a conditional UPDATE; False if someone else has it."""
     taken = (
-        Notice.objects.filter(pk=notice.pk, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        Notice.objects.filter(pk=notice.pk, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(_claimable(now))
         .update(claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1)
     )
     return taken == 1
+
+
+def _claimable(now: dt.datetime) -> Q:
+    """Never claimed, or refused by the mail server (owner released) and past the lease."""
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE, claimed_by="")
+
+
+def _alert_unknown(notice: Notice) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A notice may not have been sent")
+        body = _(
+            'The worker stopped in the middle of sending the notice "%(subject)s" to %(email)s '
+            "(due %(due)s WIB). The mail server may or may not have it, so it is not sent again, "
+            "which could double it. Check with the recipient whether it arrived."
+        ) % {
+            "subject": notice.subject,
+            "email": notice.email or "-",
+            "due": timezone.localtime(notice.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    # The administrators: their role makes them superusers.
+    for user in get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk"):
+        notice_plan(
+            key=f"core.notice_unknown:{notice.pk}:{user.pk}",
+            kind=UNKNOWN_ALERT_KIND,
+            subject=subject,
+            body=body,
+            due_at=timezone.now(),
+            recipient=user,
+        )
+
+
+def notices_hold_unknown(*, now: dt.datetime | None = None) -> int:
+    """Hold every notice whose claim ran out still owned (its worker died or hung while sending):
+    it is never sent again, and the administrators are alerted. Returns how many were held."""
+    now = now or timezone.now()
+    stale = (
+        Notice.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, claimed_at__lt=now - CLAIM_LEASE)
+        .exclude(claimed_by="")
+        .order_by("pk")
+    )
+    held = 0
+    for notice in list(stale):
+        assert notice.claimed_at is not None
+        reason = UNKNOWN_OUTCOME.format(worker=notice.claimed_by, at=notice.claimed_at.isoformat())
+        # Conditional on the same claim, so two workers never hold (and alert) it twice. The owner
+        # stays, so a worker that was only slow can still mark it sent.
+        taken = Notice.objects.filter(
+            pk=notice.pk, sent_at__isnull=True, claimed_by=notice.claimed_by, claimed_at=notice.claimed_at
+        ).update(attempts=MAX_ATTEMPTS, last_error=reason)
+        if taken != 1:
+            continue
+        held += 1
+        logger.error("notice %s held: %s", notice.key, reason)
+        if notice.kind != UNKNOWN_ALERT_KIND:  # an alert about an alert would never end
+            _alert_unknown(notice)
+    return held
 
 
 def send_due_notices(
@@ -159,9 +227,10 @@ def send_due_notices(
     """Send every due, unsent notice once (until `stop` is set). Returns how many were sent."""
     now = now or timezone.now()
     worker = worker or worker_id()
+    notices_hold_unknown(now=now)
     due = (
         Notice.objects.filter(sent_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .filter(_claimable(now))
         .order_by("due_at", "pk")[:limit]
     )
     sent = 0
@@ -179,7 +248,8 @@ def send_due_notices(
                 send_mail(mail_subject(notice.subject), body, None, [notice.email])
         except Exception as error:  # the mail server refused: leave it for the next claim
             logger.warning("notice %s not sent: %s", notice.key, error)
-            Notice.objects.filter(pk=notice.pk).update(last_error=str(error)[:2000])
+            # The outcome is known (refused), so the claim's owner is released for a retry after the lease.
+            Notice.objects.filter(pk=notice.pk, claimed_by=worker).update(last_error=str(error)[:2000], claimed_by="")
             continue
         Notice.objects.filter(pk=notice.pk, claimed_by=worker).update(sent_at=timezone.now())
         sent += 1
