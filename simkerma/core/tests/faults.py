@@ -56,13 +56,13 @@ class WorkerProcess:
         """One worker run to its end."""
         return self.manage(*args, **extra)
 
-    def kill_when_reached(self, *args: str, timeout: float = 60, **extra: str) -> str:
-        """Start the worker, wait until it says it is in the middle of its step, and SIGKILL it.
-        Returns what it said it reached."""
+    def kill_when_reached(self, *args: str, module: str = "", timeout: float = 60, **extra: str) -> str:
+        """Start the worker (`manage.py args`, or `python -m module args`), wait until it says it is
+        in the middle of its step, and SIGKILL it. Returns what it said it reached."""
         reader = os.open(self.reached, os.O_RDONLY | os.O_NONBLOCK)
         with open(self.log, "w") as log:
             process = subprocess.Popen(  # noqa: S603
-                [sys.executable, str(ROOT / "manage.py"), *args],
+                [sys.executable, *(["-m", module] if module else [str(ROOT / "manage.py")]), *args],
                 env={**self.env, **extra},
                 cwd=ROOT,
                 stdout=log,
