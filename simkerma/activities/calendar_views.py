@@ -46,7 +46,7 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     on = date_param(request.GET.get("date")) or today
     unit = None
     unit_pk = request.GET.get("unit", "")
-    if unit_pk.isdigit():
+    if unit_pk.isascii() and unit_pk.isdigit():
         unit = Unit.objects.filter(pk=unit_pk).first()
     first, last, previous, following = _grid(view, on)
     entries = calendar_entries(first, last, unit_id=unit.pk if unit else None)

@@ -119,7 +119,7 @@ class ActivityForm(VersionedFormMixin, OneTimeTokenFormMixin, forms.ModelForm):
 
     def _contacts(self) -> Any:
         pk = self._agreement_pk()
-        if not pk.isdigit():
+        if not (pk.isascii() and pk.isdigit()):
             return PartnerContact.objects.none()
         return PartnerContact.objects.filter(partner__agreements__pk=pk).select_related("partner").order_by("name")
 

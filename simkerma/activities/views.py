@@ -187,7 +187,7 @@ def activity_create(request: AuthedHttpRequest) -> HttpResponse:
     """A new plan; ?agreement=<pk> (from an agreement's page) chooses the agreement."""
     initial: dict = {}
     pk = request.GET.get("agreement", "")
-    if pk.isdigit():
+    if pk.isascii() and pk.isdigit():
         agreement = Agreement.objects.filter(pk=pk).prefetch_related("units", "prodi").first()
         if agreement is not None and can_plan_under(request.user, agreement):
             initial["agreement"] = agreement.pk
@@ -352,7 +352,7 @@ def task_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     record = None
     record_pk = request.GET.get("record") or request.POST.get("record") or ""
-    if record_pk.isdigit():
+    if record_pk.isascii() and record_pk.isdigit():
         record = get_object_or_404(CoordinationRecord, pk=record_pk, activity=activity)
     form = SingleTaskForm(request.POST or None)
     if request.method == "POST" and form.replayed() is not None:

@@ -113,10 +113,10 @@ def _form_page(request: HttpRequest, instance: Agreement, *, initial: dict | Non
 def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
     initial: dict = {}
     partner = request.GET.get("partner")
-    if partner and partner.isdigit():
+    if partner and partner.isascii() and partner.isdigit():
         initial["partners"] = [partner]
     parent = request.GET.get("parent")
-    if parent and parent.isdigit():
+    if parent and parent.isascii() and parent.isdigit():
         initial["parent"] = parent
         initial["kind"] = Kind.IA if Agreement.objects.filter(pk=parent, kind=Kind.MOA).exists() else Kind.MOA
     if request.user.is_unit_scoped:

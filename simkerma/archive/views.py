@@ -98,7 +98,7 @@ def _refuse(form: Any, error: ValidationError) -> None:
 def report_create(request: AuthedHttpRequest) -> HttpResponse:
     """File a report; ?activity=<pk> (repeatable) chooses the activities it reports on."""
     initial: dict[str, Any] = {}
-    picked = [pk for pk in request.GET.getlist("activity") if pk.isdigit()]
+    picked = [pk for pk in request.GET.getlist("activity") if pk.isascii() and pk.isdigit()]
     if picked:
         activities = list(Activity.objects.filter(pk__in=picked).select_related("agreement"))
         initial["activities"] = [a.pk for a in activities]

@@ -64,7 +64,7 @@ class PickerWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        keys = [key for key in self.format_value(value) if key.isdigit()]
+        keys = [key for key in self.format_value(value) if key.isascii() and key.isdigit()]
         context["widget"].update(
             {
                 "selected": list(self.model._default_manager.filter(pk__in=keys)) if keys else [],

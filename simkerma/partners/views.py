@@ -116,7 +116,8 @@ def partner_check_name(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: near-duplicates of the name being typed."""
     exclude = request.GET.get("exclude")
     similar = similar_partners(
-        request.GET.get("name", ""), exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+        request.GET.get("name", ""),
+        exclude_pk=int(exclude) if exclude and exclude.isascii() and exclude.isdigit() else None,
     )
     return render(request, "partners/_similar.html", {"similar": similar})
 

@@ -160,7 +160,7 @@ def _shown_year(request: AuthedHttpRequest, form: MarkReportedForm) -> int | Non
     if request.method == "POST":
         return form.cleaned_data["year"] if form.is_valid() else None
     raw = request.GET.get("year", "")
-    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
+    if raw.isascii() and raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:  # "²".isdigit() too
         form.initial["year"] = int(raw)
         return int(raw)
     return int(form.initial["year"])
