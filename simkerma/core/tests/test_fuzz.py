@@ -22,6 +22,7 @@ from simkerma.api.services import token_create
 from simkerma.archive.uploads import check_evidence, sniff
 from simkerma.core.dates import MAX_DATE, MIN_DATE, date_param
 from simkerma.core.tests.files import pdf_bytes
+from simkerma.core.uploads import pdf_page_count, validate_pdf
 from simkerma.kpis.views import year_param
 from simkerma.servicedesk.drafting import check_template
 from simkerma.servicedesk.tests.test_drafts import docx_upload
@@ -82,6 +83,17 @@ def test_an_evidence_upload_is_accepted_or_refused_plainly(data):
         assert error.messages
         return
     assert checked.size == len(data)
+
+
+@FUZZ
+@given(files)
+def test_a_scan_upload_is_a_readable_pdf_or_refused_plainly(data):
+    try:
+        validate_pdf(SimpleUploadedFile("pindaian.pdf", data))
+    except ValidationError as error:
+        assert error.messages
+        return
+    assert pdf_page_count(io.BytesIO(data)) >= 1
 
 
 @FUZZ
