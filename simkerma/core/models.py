@@ -56,8 +56,10 @@ class Notice(models.Model):
     """One reminder or alert, to one person, sent at most once.
 
     Producers create notices idempotently (the key is unique); the worker claims each due notice
-    with a conditional UPDATE before sending, so two workers never send the same one and a worker
-    that died after claiming leaves it to be claimed again once the lease runs out.
+    with a conditional UPDATE before sending, so two workers never send the same one. A refusal by
+    the mail server releases the claim for a retry after the lease; a claim that outlives its lease
+    still owned (the worker died while sending) is held and the administrators alerted, never sent
+    again (`notices_hold_unknown`).
     """
 
     key = models.CharField(max_length=200, unique=True)
