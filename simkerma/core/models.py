@@ -1,11 +1,36 @@
-from typing import Any
+import datetime as dt
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from simkerma.core.dates import validate_date_range
 from simkerma.core.text import one_line
+
+
+class Retained:
+    """A record kept for its retention period: deleting it before `retention_until` (a date, or
+    None when no period runs yet) is refused with `retention_message`, which names %(date)s."""
+
+    retention_until: dt.date | None
+    retention_message: ClassVar[str | Promise]
+
+    def deletion_refusal(self, on: dt.date | None = None) -> str:
+        """Why this record may not be deleted now (empty when it may)."""
+        on = on or timezone.localdate()
+        if self.retention_until is not None and on < self.retention_until:
+            return str(self.retention_message % {"date": date_format(self.retention_until)})
+        return ""
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refusal = self.deletion_refusal()
+        if refusal:
+            raise ValidationError(refusal, code="retained")
+        return super().delete(*args, **kwargs)  # type: ignore[misc]
 
 
 class TidyModel(models.Model):

@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from simkerma.activities.models import Activity
 from simkerma.agreements.models import Agreement
-from simkerma.core.models import TidyModel, TimeStampedModel
+from simkerma.core.models import Retained, TidyModel, TimeStampedModel
 from simkerma.partners.models import PartnerContact
 
 SCALE = [MinValueValidator(1), MaxValueValidator(4)]
@@ -134,7 +134,7 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
         return self.filter(retention_until__isnull=False, retention_until__lte=on)
 
 
-class Evaluation(TimeStampedModel):
+class Evaluation(Retained, TimeStampedModel):
     """The yearly evaluation of one agreement (BO.28.1.2; the workbook's Evaluasi sheet).
 
     Aspects a (benefit) and b (performance) are yes/no with a justification. Aspect c is judged
@@ -238,21 +238,7 @@ class Evaluation(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def deletion_refusal(self, on: dt.date | None = None) -> str:
-        """Why this evaluation may not be deleted now (empty when it may)."""
-        on = on or timezone.localdate()
-        if self.retention_until is not None and on < self.retention_until:
-            return str(
-                _("An archived evaluation is kept until %(date)s and cannot be deleted before then.")
-                % {"date": date_format(self.retention_until)}
-            )
-        return ""
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        refusal = self.deletion_refusal()
-        if refusal:
-            raise ValidationError(refusal, code="retained")
-        return super().delete(*args, **kwargs)
+    retention_message = _("An archived evaluation is kept until %(date)s and cannot be deleted before then.")
 
 
 class SurveyQuerySet(models.QuerySet["SurveyInvitation"]):

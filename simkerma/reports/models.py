@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from simkerma.core.models import TidyModel
+from simkerma.core.models import Retained, TidyModel
 from simkerma.org.models import Prodi, Unit
 
 EXTENSIONS = frozenset({"docx", "pdf"})
@@ -44,7 +43,7 @@ class IssuedReportQuerySet(models.QuerySet["IssuedReport"]):
         return self.filter(retention_until__lte=on)
 
 
-class IssuedReport(TidyModel):
+class IssuedReport(Retained, TidyModel):
     kind = models.CharField(_("report"), max_length=30, db_index=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="issued_reports"
@@ -96,18 +95,4 @@ class IssuedReport(TidyModel):
                 {"retention_until": _("An issued report cannot be kept until a date before it was issued.")}
             )
 
-    def deletion_refusal(self, on: dt.date | None = None) -> str:
-        """Why this issued report may not be deleted now (empty when it may)."""
-        on = on or timezone.localdate()
-        if on < self.retention_until:
-            return str(
-                _("An issued report is kept until %(date)s and cannot be deleted before then.")
-                % {"date": date_format(self.retention_until)}
-            )
-        return ""
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        refusal = self.deletion_refusal()
-        if refusal:
-            raise ValidationError(refusal, code="retained")
-        return super().delete(*args, **kwargs)
+    retention_message = _("An issued report is kept until %(date)s and cannot be deleted before then.")

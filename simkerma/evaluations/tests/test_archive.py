@@ -36,8 +36,12 @@ def test_it_refuses_archiving_by_a_coordinator(coordinator):
 def test_it_refuses_deleting_before_the_retention_date(kapokja):
     with time_machine.travel(dt.datetime(2026, 2, 10, 3, 0, tzinfo=dt.UTC), tick=False):
         evaluation = evaluation_archive(evaluation=EvaluationFactory(), user=kapokja)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             evaluation_delete(evaluation=evaluation, user=kapokja)
+        assert "2031" in refused.value.messages[0]
+        with pytest.raises(ValidationError) as direct:  # the model refuses too, whatever door deletes it
+            evaluation.delete()
+        assert direct.value.code == "retained" and "2031" in direct.value.messages[0]
         assert Evaluation.objects.count() == 1
     with time_machine.travel(dt.datetime(2031, 2, 10, 3, 0, tzinfo=dt.UTC), tick=False):
         evaluation_delete(evaluation=evaluation, user=kapokja)
