@@ -84,156 +84,24 @@ def _create_pg_database() -> None:
 
 
 def build(seed: int = 17) -> None:
-    """The organisation, partners, agreements and activities, bulk-created; the scope table rebuilt."""
+    """The organisation, partners, agreements and activities, bulk-created by the product's seeding
+    module (simkerma/site/seeding.py); the scope table rebuilt."""
     from django.core.management import call_command
     from django.db import transaction
 
-    from simkerma.activities.models import Activity, ActivityKind, ActivityStatus
-    from simkerma.activities.reporting import ActivityFunding
     from simkerma.activities.scope import rebuild_scope
-    from simkerma.agreements.models import Agreement, Kind
-    from simkerma.archive.models import CooperationReport
-    from simkerma.core.choices import Field, Level
-    from simkerma.org.models import Prodi, Unit
-    from simkerma.partners.models import Partner
+    from simkerma.site import seeding
 
     call_command("migrate", verbosity=0)
     rng = random.Random(seed)
     with transaction.atomic():
-        jurusan = [
-            Unit.objects.create(code=f"J{i:02d}", name=f"Jurusan {i}", kind=Unit.Kind.JURUSAN, expected_fields=[])
-            for i in range(JURUSAN)
-        ]
-        p3m = Unit.objects.create(code="P3M", name="P3M", kind=Unit.Kind.P3M, expected_fields=[])
-        prodi = [
-            Prodi.objects.create(code=f"P{i:03d}", name=f"Prodi {i}", level="D4", unit=jurusan[i % JURUSAN])
-            for i in range(PRODI)
-        ]
-        Partner.objects.bulk_create(
-            [
-                Partner(code=f"B{i:07d}", name=f"PT Mitra {i}", name_key=f"pt mitra {i}", kind="industri")
-                for i in range(PARTNERS)
-            ],
-            batch_size=5000,
-        )
-        partner_ids = list(Partner.objects.values_list("pk", flat=True))
-        rows = []
-        days = (dt.date(TS, 12, 31) - dt.date(FIRST_YEAR, 1, 1)).days
-        for i in range(AGREEMENTS):
-            start = dt.date(FIRST_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(0, days))
-            kind = (Kind.MOU, Kind.MOA, Kind.IA)[i % 3]
-            end = start + dt.timedelta(days=rng.choice([365, 1095, 1825]))
-            rows.append(
-                Agreement(
-                    kind=kind,
-                    number=f"{i:06d}/{kind.upper()}.PL29/I/{start.year}",
-                    title=f"Kerja sama {i}",
-                    level=rng.choice(Level.values),
-                    fields=rng.sample(Field.values, rng.randint(1, 3)),
-                    start_date=start,
-                    end_date=end,
-                    terminated_on=start + dt.timedelta(days=200) if i % 29 == 0 else None,
-                )
-            )
-        Agreement.objects.bulk_create(rows, batch_size=5000)
-        agreements = list(Agreement.objects.order_by("pk").values_list("pk", "start_date", "end_date"))
-        links = Agreement.partners.through
-        links.objects.bulk_create(
-            [
-                links(agreement_id=pk, partner_id=partner)
-                for pk, *_ in agreements
-                for partner in rng.sample(partner_ids, rng.choice([1, 1, 2]))
-            ],
-            batch_size=10000,
-        )
-        a_units, a_prodi = Agreement.units.through, Agreement.prodi.through
-        a_units.objects.bulk_create(
-            [a_units(agreement_id=pk, unit_id=rng.choice([*jurusan, p3m]).pk) for pk, *_ in agreements],
-            batch_size=10000,
-        )
-        a_prodi.objects.bulk_create(
-            [
-                a_prodi(agreement_id=pk, prodi_id=one.pk)
-                for pk, *_ in agreements
-                for one in rng.sample(prodi, rng.choice([0, 1, 2]))
-            ],
-            batch_size=10000,
-        )
-        statuses = [*[ActivityStatus.TERLAKSANA] * 3, ActivityStatus.DIARSIPKAN, *ActivityStatus.values]
-        own_prodi = Activity.prodi.through
-        for first in range(0, ACTIVITIES, 50_000):
-            batch = []
-            for n in range(first, min(first + 50_000, ACTIVITIES)):
-                pk, start, end = agreements[n % len(agreements)]
-                day = start + dt.timedelta(days=rng.randrange(0, (end - start).days + 100))
-                batch.append(
-                    Activity(
-                        agreement_id=pk,
-                        code=f"K{day.year}-{n:07d}",
-                        title=f"Kegiatan {n}",
-                        kind=rng.choice(ActivityKind.values),
-                        field=rng.choice(Field.values),
-                        start_date=day,
-                        end_date=day + dt.timedelta(days=rng.randrange(0, 30)),
-                        status=rng.choice(statuses),
-                        benefit=f"Manfaat kegiatan {n}" if n % 2 else "",
-                        evidence=f"https://bukti.example.id/{n}" if n % 5 == 0 else "",
-                        distinctive=n % 4 == 0,
-                    )
-                )
-            made = Activity.objects.bulk_create(batch, batch_size=5000)
-            if made and made[0].pk is None:  # back ends that give no primary keys back
-                made = list(Activity.objects.filter(code__in=[a.code for a in batch]).only("pk", "start_date"))
-            p_links, funding, reports = [], [], []
-            for activity in made:
-                draw = rng.random()
-                if draw < 0.33:
-                    p_links.append(own_prodi(activity_id=activity.pk, prodi_id=rng.choice(prodi).pk))
-                if draw > 0.66:
-                    funding.append(
-                        ActivityFunding(
-                            activity_id=activity.pk, year=activity.start_date.year, amount=rng.randrange(1, 500) * 10**5
-                        )
-                    )
-                if draw < 0.1:
-                    reports.append(activity)
-            own_prodi.objects.bulk_create(p_links, batch_size=10000)
-            ActivityFunding.objects.bulk_create(funding, batch_size=10000)
-            _reports(CooperationReport, reports)
+        jurusan, p3m, prodi = seeding.build_org(jurusan=JURUSAN, prodi=PRODI)
+        partner_ids = seeding.build_partners(PARTNERS)
+        agreements = seeding.build_agreements(rng, AGREEMENTS, partner_ids, [*jurusan, p3m], prodi, FIRST_YEAR, TS)
+        for _written in seeding.build_activities(rng, ACTIVITIES, agreements, prodi, funding=True, reports=0.1):
+            pass
     rebuild_scope()
     (_directory() / "built").write_text(dt.datetime.now(dt.UTC).isoformat())
-
-
-def _reports(model: Any, activities: list[Any]) -> None:
-    """One archived report per activity given, bulk-created with its link to the activity."""
-    reports = model.objects.bulk_create(
-        [
-            model(
-                code=f"LPK-{activity.pk:07d}",
-                agreement_id=activity.agreement_id,
-                title=f"Laporan {activity.pk}",
-                summary="Terlaksana",
-                lead_name="Ketua",
-                status=model.Status.ARCHIVED,
-                documentation_link=f"https://dok.example.id/{activity.pk}",
-                benefit_learning="Bahan ajar",
-            )
-            for activity in activities
-        ],
-        batch_size=5000,
-    )
-    if reports and reports[0].pk is None:
-        found = dict(model.objects.filter(code__in=[r.code for r in reports]).values_list("code", "pk"))
-        for report in reports:
-            report.pk = found[report.code]
-    through = model.activities.through
-    through.objects.bulk_create(
-        [
-            through(cooperationreport_id=report.pk, activity_id=activity.pk)
-            for report, activity in zip(reports, activities, strict=True)
-        ],
-        batch_size=10000,
-    )
 
 
 def one_run(subject: str) -> dict[str, Any]:

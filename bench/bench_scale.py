@@ -15,7 +15,6 @@ write) and cold (the first request after a write: the data versions bumped befor
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -74,151 +73,30 @@ def _setup(reuse: str = "") -> None:
 def build(*, agreements: int, activities: int, seed: int = 11) -> None:
     """Units (40 jurusan, P3M, two other units), 200 prodi (some inactive), partners, agreements
     naming one or two units and prodi, activities of which a third name their own prodi and a
-    tenth their own units; the scope table rebuilt at the end."""
+    tenth their own units, service requests; bulk-created by the product's seeding module
+    (simkerma/site/seeding.py), the scope table rebuilt at the end."""
     from django.db import transaction
 
-    from simkerma.activities.models import Activity, ActivityKind, ActivityStatus
+    from simkerma.activities.models import ActivityStatus
     from simkerma.activities.scope import rebuild_scope
-    from simkerma.agreements.models import Agreement, Kind
-    from simkerma.core.choices import Field, Level
-    from simkerma.org.models import Prodi, Unit
-    from simkerma.partners.models import Partner
+    from simkerma.org.models import Unit
+    from simkerma.site import seeding
 
     rng = random.Random(seed)
     with transaction.atomic():
-        jurusan = [
-            Unit.objects.create(code=f"J{i:02d}", name=f"Jurusan {i}", kind=Unit.Kind.JURUSAN, expected_fields=[])
-            for i in range(JURUSAN)
-        ]
-        others = [
-            Unit.objects.create(code="P3M", name="P3M", kind=Unit.Kind.P3M, expected_fields=[]),
-            Unit.objects.create(code="U1", name="Unit 1", kind=Unit.Kind.UNIT, expected_fields=[]),
-            Unit.objects.create(code="U2", name="Unit 2", kind=Unit.Kind.UNIT, expected_fields=[]),
-        ]
-        units = jurusan + others
-        prodi = [
-            Prodi.objects.create(
-                code=f"P{i:03d}",
-                name=f"Prodi {i}",
-                level="D4",
-                unit=jurusan[i % JURUSAN],
-                active_until=2021 if i % 17 == 0 else None,
-            )
-            for i in range(PRODI)
-        ]
-        Partner.objects.bulk_create(
-            [
-                Partner(code=f"B{i:07d}", name=f"PT Mitra {i}", name_key=f"mitra {i}", kind="industri")
-                for i in range(2000)
-            ]
+        jurusan, p3m, prodi = seeding.build_org(jurusan=JURUSAN, prodi=PRODI, others=2, closed_in=2021)
+        units = [*jurusan, p3m, *Unit.objects.filter(kind=Unit.Kind.UNIT).order_by("code")]
+        partner_ids = seeding.build_partners(2000)
+        rows = seeding.build_agreements(
+            rng, agreements, partner_ids, units, prodi, 2018, 2025, unit_counts=(1, 1, 2), partner_counts=(1,)
         )
-        partner_ids = list(Partner.objects.values_list("pk", flat=True))
-        rows = []
-        for i in range(agreements):
-            start = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(0, 2900))
-            kind = (Kind.MOU, Kind.MOA, Kind.IA)[i % 3]
-            end = start + dt.timedelta(days=rng.choice([365, 1095, 1825]))
-            terminated = start + dt.timedelta(days=200) if i % 29 == 0 else None
-            rows.append(
-                Agreement(
-                    kind=kind,
-                    number=f"{i:06d}/{kind.upper()}.PL29/I/{start.year}",
-                    title=f"Kerja sama {i}",
-                    level=rng.choice(Level.values),
-                    fields=rng.sample(Field.values, rng.randint(1, 3)),
-                    start_date=start,
-                    end_date=end,
-                    terminated_on=terminated,
-                )
-            )
-        Agreement.objects.bulk_create(rows, batch_size=5000)
-        agreement_rows = list(Agreement.objects.order_by("pk").values_list("pk", "start_date", "end_date"))
-        Agreement.partners.through.objects.bulk_create(
-            [
-                Agreement.partners.through(agreement_id=pk, partner_id=rng.choice(partner_ids))
-                for pk, *_ in agreement_rows
-            ],
-            batch_size=10000,
-        )
-        a_units, a_prodi = Agreement.units.through, Agreement.prodi.through
-        unit_links, prodi_links = [], []
-        for pk, *_ in agreement_rows:
-            for unit in rng.sample(units, rng.choice([1, 1, 2])):
-                unit_links.append(a_units(agreement_id=pk, unit_id=unit.pk))
-            for one in rng.sample(prodi, rng.choice([0, 1, 2])):
-                prodi_links.append(a_prodi(agreement_id=pk, prodi_id=one.pk))
-        a_units.objects.bulk_create(unit_links, batch_size=10000)
-        a_prodi.objects.bulk_create(prodi_links, batch_size=10000)
-
-        statuses = ActivityStatus.values
-        kinds = ActivityKind.values
-        own_units, own_prodi = Activity.units.through, Activity.prodi.through
-        for first in range(0, activities, 50_000):
-            batch = []
-            for n in range(first, min(first + 50_000, activities)):
-                pk, start, end = agreement_rows[n % len(agreement_rows)]
-                # Most inside the agreement's period, some after it.
-                day = start + dt.timedelta(days=rng.randrange(0, (end - start).days + 200))
-                batch.append(
-                    Activity(
-                        agreement_id=pk,
-                        code=f"K{day.year}-{n:07d}",
-                        title=f"Kegiatan {n}",
-                        kind=rng.choice(kinds),
-                        field=rng.choice(Field.values),
-                        start_date=day,
-                        status=rng.choice(statuses),
-                    )
-                )
-            made = Activity.objects.bulk_create(batch, batch_size=5000)
-            if made and made[0].pk is None:  # back ends that give no primary keys back
-                made = list(Activity.objects.filter(code__in=[a.code for a in batch]).only("pk"))
-            u_links, p_links = [], []
-            for activity in made:
-                draw = rng.random()
-                if draw < 0.1:
-                    u_links.append(own_units(activity_id=activity.pk, unit_id=rng.choice(units).pk))
-                if draw < 0.33:
-                    for one in rng.sample(prodi, rng.choice([1, 1, 2])):
-                        p_links.append(own_prodi(activity_id=activity.pk, prodi_id=one.pk))
-            own_units.objects.bulk_create(u_links, batch_size=10000)
-            own_prodi.objects.bulk_create(p_links, batch_size=10000)
-        _service_requests(rng, int(SERVICE_REQUESTS * activities / ACTIVITIES))
+        for _written in seeding.build_activities(
+            rng, activities, rows, prodi, units=units, after_end=200, statuses=ActivityStatus.values
+        ):
+            pass
+        seeding.build_service_requests(rng, int(SERVICE_REQUESTS * activities / ACTIVITIES), 2023, 2025)
     rebuild_scope()
     _settle()
-
-
-def _service_requests(rng: random.Random, count: int) -> None:
-    """Requests received over 2023 to 2025 in office and night hours; most answered within minutes,
-    some late, some never; drafts and follow-ups for a part of them."""
-    from simkerma.core.dates import WIB
-    from simkerma.servicedesk.clocks import clocks_compute
-    from simkerma.servicedesk.models import Channel, RequestKind, ServiceRequest
-
-    rows = []
-    for n in range(count):
-        received = dt.datetime(2023, 1, 1, tzinfo=WIB) + dt.timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
-        draft = n % 5 == 0
-        request = ServiceRequest(
-            code=f"LYN-B-{n:06d}",
-            token=f"bench{n:058d}",
-            channel=Channel.EMAIL,
-            kind=RequestKind.NEW_DRAFT if draft else RequestKind.INFORMATION,
-            document_kind="mou" if draft else "",
-            subject=f"Permintaan {n}",
-            requester_name=f"Pemohon {n}",
-            from_partner=n % 3 == 0,
-            received_at=received,
-        )
-        clocks_compute(request)
-        if rng.random() < 0.9:
-            request.responded_at = received + dt.timedelta(minutes=rng.choice([5, 10, 14, 30, 600]))
-        if draft and rng.random() < 0.8:
-            request.draft_sent_at = received + dt.timedelta(hours=rng.choice([4, 20, 50]))
-        if request.from_partner and rng.random() < 0.7:
-            request.followed_up_at = received + dt.timedelta(hours=rng.choice([5, 22, 70]))
-        rows.append(request)
-    ServiceRequest.objects.bulk_create(rows, batch_size=5000)
 
 
 def _settle() -> None:

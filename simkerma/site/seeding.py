@@ -124,9 +124,11 @@ def counts() -> dict[str, int]:
     return {name: model._default_manager.count() for name, model in kinds.items()}
 
 
-def build_org(*, jurusan: int, prodi: int, others: int = 0) -> tuple[list[Unit], Unit, list[Prodi]]:
+def build_org(
+    *, jurusan: int, prodi: int, others: int = 0, closed_in: int = 2015
+) -> tuple[list[Unit], Unit, list[Prodi]]:
     """Jurusan J00.., P3M and `others` plain units (U1..), prodi P000.. spread over the jurusan; every
-    17th prodi closed in 2015."""
+    17th prodi closed (active until `closed_in`)."""
     units = [
         Unit.objects.create(code=f"J{i:02d}", name=f"Jurusan {i}", kind=Unit.Kind.JURUSAN, expected_fields=[])
         for i in range(jurusan)
@@ -140,7 +142,7 @@ def build_org(*, jurusan: int, prodi: int, others: int = 0) -> tuple[list[Unit],
             name=f"Prodi {i}",
             level="D4",
             unit=units[i % jurusan],
-            active_until=2015 if i % 17 == 16 else None,
+            active_until=closed_in if i % 17 == 16 else None,
         )
         for i in range(prodi)
     ]
