@@ -186,6 +186,7 @@ def build_agreements(
 ) -> list[AgreementRow]:
     """MoU, MoA and IA in turn, starting over the years given, every 29th terminated early; each with
     partners, units and zero to two prodi. Returns (pk, start, end) in pk order."""
+    partner_ids, units, prodi = list(partner_ids), list(units), list(prodi)
     days = (dt.date(last_year, 12, 31) - dt.date(first_year, 1, 1)).days
     rows = []
     for i in range(count):
@@ -210,7 +211,7 @@ def build_agreements(
         [
             links(agreement_id=pk, partner_id=partner)
             for pk, *_ in made
-            for partner in rng.sample(list(partner_ids), rng.choice(partner_counts))
+            for partner in rng.sample(partner_ids, rng.choice(partner_counts))
         ],
         batch_size=10000,
     )
@@ -218,7 +219,7 @@ def build_agreements(
         [
             a_units(agreement_id=pk, unit_id=unit.pk)
             for pk, *_ in made
-            for unit in rng.sample(list(units), rng.choice(unit_counts))
+            for unit in rng.sample(units, rng.choice(unit_counts))
         ],
         batch_size=10000,
     )
@@ -226,7 +227,7 @@ def build_agreements(
         [
             a_prodi(agreement_id=pk, prodi_id=one.pk)
             for pk, *_ in made
-            for one in rng.sample(list(prodi), rng.choice([0, 1, 2]))
+            for one in rng.sample(prodi, rng.choice([0, 1, 2]))
         ],
         batch_size=10000,
     )
