@@ -26,6 +26,7 @@ from simkerma.core.dates import WIB
 from simkerma.evaluations.models import Evaluation, SurveyInvitation
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner, PartnerContact
+from simkerma.partners.names import name_key
 from simkerma.servicedesk.clocks import clocks_compute
 from simkerma.servicedesk.models import Channel, RequestKind, ServiceRequest
 
@@ -149,12 +150,11 @@ def build_org(
     return units, p3m, rows
 
 
-def build_partners(count: int, *, contacts: bool = False) -> list[int]:
+def build_partners(count: int, *, contacts: bool = False, name: Callable[[int], str] | None = None) -> list[int]:
+    """Partners B0000000.. named `name(i)` (PT Mitra i), with one contact each when asked."""
+    names = [name(i) if name else f"PT Mitra {i}" for i in range(count)]
     Partner.objects.bulk_create(
-        [
-            Partner(code=f"B{i:07d}", name=f"PT Mitra {i}", name_key=f"pt mitra {i}", kind="industri")
-            for i in range(count)
-        ],
+        [Partner(code=f"B{i:07d}", name=names[i], name_key=name_key(names[i]), kind="industri") for i in range(count)],
         batch_size=BATCH,
     )
     ids = list(Partner.objects.order_by("pk").values_list("pk", flat=True))
@@ -183,6 +183,7 @@ def build_agreements(
     *,
     unit_counts: Sequence[int] = (1,),
     partner_counts: Sequence[int] = (1, 1, 2),
+    prodi_counts: Sequence[int] = (0, 1, 2),
 ) -> list[AgreementRow]:
     """MoU, MoA and IA in turn, starting over the years given, every 29th terminated early; each with
     partners, units and zero to two prodi. Returns (pk, start, end) in pk order."""
@@ -227,7 +228,7 @@ def build_agreements(
         [
             a_prodi(agreement_id=pk, prodi_id=one.pk)
             for pk, *_ in made
-            for one in rng.sample(prodi, rng.choice([0, 1, 2]))
+            for one in rng.sample(prodi, rng.choice(prodi_counts))
         ],
         batch_size=10000,
     )
