@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_workbook import _database_version, _engine, machine  # noqa: E402 (after the path is set)
+from bench.bench_workbook import _database_version, _engine, machine, replace_docs_section  # noqa: E402 (after the path is set)
 
 DOCS = ROOT / "docs" / "performance.md"
 HEADING = "## LKPS export"
@@ -250,19 +250,7 @@ def section(results: list[dict[str, Any]]) -> str:
 
 
 def write_docs(results: list[dict[str, Any]]) -> None:
-    """Write the section's measured part, up to its first subsection (kept) or the next section."""
-    text = DOCS.read_text()
-    block = section(results)
-    start = text.find(HEADING + "\n")
-    if start >= 0:
-        ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i >= 0]
-        end = min(ends) + 1 if ends else len(text)
-        text = text[:start] + block + text[end:]
-    else:
-        anchor = text.find("## Running it")
-        anchor = len(text) if anchor < 0 else anchor
-        text = text[:anchor] + block + text[anchor:]
-    DOCS.write_text(text)
+    replace_docs_section(HEADING, section(results))
 
 
 def stored_results() -> list[dict[str, Any]]:

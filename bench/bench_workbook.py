@@ -428,11 +428,15 @@ def section(results: list[dict[str, Any]]) -> str:
 
 
 def write_docs(results: list[dict[str, Any]]) -> None:
-    """Write the section's measured part: from its heading to its first subsection (which is kept:
-    the notes on where the time goes are written by hand), or to the next section."""
+    replace_docs_section(HEADING, section(results))
+
+
+def replace_docs_section(heading: str, block: str) -> None:
+    """Write a section's measured part in docs/performance.md: from its heading to its first
+    subsection (which is kept: the notes on where the time goes are written by hand), or to the
+    next section; a section not there yet goes before "Running it"."""
     text = DOCS.read_text()
-    block = section(results)
-    start = text.find(HEADING + "\n")
+    start = text.find(heading + "\n")
     if start >= 0:
         ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i >= 0]
         end = min(ends) + 1 if ends else len(text)
