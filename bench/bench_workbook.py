@@ -428,6 +428,10 @@ def section(results: list[dict[str, Any]]) -> str:
 
 
 def write_docs(results: list[dict[str, Any]]) -> None:
+    """The section from the stored results; with none stored, the section is left as it is."""
+    if not results:
+        print(f"no stored results of the workbook benchmark: {HEADING!r} left as it is")
+        return
     replace_docs_section(HEADING, section(results))
 
 
@@ -482,7 +486,8 @@ def main() -> None:
     if args.write_docs or args.docs_only:
         results = stored_results()
         write_docs(results)
-        print(f"wrote {HEADING!r} to {DOCS.relative_to(ROOT)} from {len(results)} stored results")
+        if results:
+            print(f"wrote {HEADING!r} to {DOCS.relative_to(ROOT)} from {len(results)} stored results")
     print(f"(this runner's own peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 
