@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run in parallel, one process per core.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run dev test lint typecheck messages worker clean bench-workbook bench-reports
+.PHONY: install run dev test lint typecheck messages worker clean bench bench-workbook bench-reports
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -65,6 +65,19 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+# Every benchmark, on SQLite and (when it answers) PostgreSQL, then docs/performance.md written from
+# the figures (bench/run.py): seeded data at two scales, every main page, API list and the KPIs,
+# a Locust load run, the workbook import and export, the LKPS export. About an hour the first
+# time; the seeded databases are kept under var/bench/ and reused. BENCH_ARGS e.g. "--steps pages,docs".
+BENCH_VENV := var/bench-venv
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: install messages $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The workbook import and export benchmark: 10,000 rows (3 runs) and 600,000 activities (1 run)
 # on SQLite, or on PostgreSQL with DATABASE_URL; BENCH_ARGS e.g. "--sizes 10k --write-docs".
