@@ -195,7 +195,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # One cache for every worker process, so the public-form limits count across all of them: a table
 # in the database (created on migrate), or Redis when REDIS_URL is set (needs the `redis` package).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "simkerma_cache"}}
+CACHES = {"default": {"BACKEND": "simkerma.core.cache.DatabaseCache", "LOCATION": "simkerma_cache"}}
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
 CACHES["progress"] = (

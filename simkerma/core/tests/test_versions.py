@@ -79,7 +79,7 @@ def test_the_deployed_database_cache_holds_every_figure_key():
     from django.core.management import call_command
     from django.test import override_settings
 
-    database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_figures_cache"}
+    database_cache = {"BACKEND": "simkerma.core.cache.DatabaseCache", "LOCATION": "test_figures_cache"}
     with override_settings(CACHES={"default": database_cache}):
         call_command("createcachetable", verbosity=0)
         try:

@@ -21,7 +21,7 @@ from simkerma.servicedesk.tests.helpers import public_data
 
 pytestmark = pytest.mark.django_db
 PUBLIC = reverse("servicedesk:public_form")
-DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "simkerma_cache"}
+DATABASE_CACHE = {"BACKEND": "simkerma.core.cache.DatabaseCache", "LOCATION": "simkerma_cache"}
 
 
 def test_production_settings_count_limits_in_the_database_cache():
