@@ -146,7 +146,15 @@ def run(*, locust: str, users: int, seconds: int, workers: int) -> dict[str, Any
     prepare(plan_file)
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SIMKERMA_BASE_URL": host}
+    # As behind the reverse proxy of docs/deployment.md: each user's address comes in
+    # X-Forwarded-For, so the per-address limits of the public pages count each user apart.
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SIMKERMA_BASE_URL": host,
+        "SIMKERMA_TRUSTED_PROXY_COUNT": "1",
+    }
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn)
         [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,

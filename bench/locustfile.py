@@ -26,6 +26,8 @@ from locust.clients import HttpSession
 PLAN: dict[str, Any] = json.loads(open(os.environ["BENCH_LOAD_FILE"]).read())  # noqa: SIM115
 _SESSIONS = {role: itertools.cycle(cookies) for role, cookies in PLAN["sessions"].items()}
 _ROLES = itertools.cycle(["staf", "staf", "staf", "koordinator", "pimpinan"])
+# Each user's own address, as the reverse proxy forwards it (bench/load.py trusts one proxy).
+_ADDRESSES = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -35,6 +37,8 @@ class OfficeUser(HttpUser):
     def on_start(self) -> None:
         self.role = next(_ROLES)
         self.client.cookies.set("sessionid", next(_SESSIONS[self.role]))
+        self.address = next(_ADDRESSES)
+        self.client.headers["X-Forwarded-For"] = self.address
         self.rng = random.Random(id(self))
 
     def _get(self, url: str, name: str) -> None:
@@ -106,6 +110,7 @@ class OfficeUser(HttpUser):
     def login(self) -> None:
         """A login through the form, in a client of its own (this user's session is kept)."""
         browser = HttpSession(self.host, self.environment.events.request, self)
+        browser.headers["X-Forwarded-For"] = self.address
         with browser.get("/akun/masuk/", name="login form", catch_response=True) as form:
             found = CSRF.search(form.text)
             if not found:
