@@ -103,21 +103,21 @@ def judgement(evaluation: Mapping[str, Any], survey: SurveySummary | None) -> Ju
     )
 
 
-def aspect_judgements(year: int) -> dict[int, Judgement]:
+def aspect_judgements(year: int, agreement_ids: list[int] | None = None) -> dict[int, Judgement]:
     """The judgement of every agreement evaluated for the year, keyed by agreement id.
 
     The evaluation's own kepuasan and keberlanjutan count. Where it leaves kepuasan empty, the mean
     overall satisfaction of the year's answered surveys for the agreement counts, rounded half up;
     where it leaves keberlanjutan empty, yes counts when a strict majority of the answers intend to
     continue (a tie counts as no). Without answers the value stays None. Agreements without an
-    evaluation for the year are not in the result (they meet no aspect). Two queries in all.
+    evaluation for the year are not in the result (they meet no aspect). With `agreement_ids`, only
+    those agreements' judgements. Two queries in all.
     """
-    evaluations = list(
-        Evaluation.objects.filter(year=year).values(
-            "agreement_id", "benefit", "performance", "kepuasan", "keberlanjutan"
-        )
-    )
-    surveys = survey_summaries(year)
+    found = Evaluation.objects.filter(year=year)
+    if agreement_ids is not None:
+        found = found.filter(agreement_id__in=agreement_ids)
+    evaluations = list(found.values("agreement_id", "benefit", "performance", "kepuasan", "keberlanjutan"))
+    surveys = survey_summaries(year, agreement_ids)
     result: dict[int, Judgement] = {}
     for row in evaluations:
         result[row["agreement_id"]] = judgement(row, surveys.get(row["agreement_id"]))
@@ -125,9 +125,11 @@ def aspect_judgements(year: int) -> dict[int, Judgement]:
 
 
 def due_agreements(year: int) -> AgreementQuerySet:
-    carried_out = Activity.objects.carried_out_in(year).filter(agreement_id=OuterRef("pk"))
+    # The year's carried-out activities from their status and start-date index, then their
+    # agreements: an EXISTS per agreement would probe every agreement ever registered.
+    carried_out = Activity.objects.carried_out_in(year).values("agreement_id")
     evaluated = Evaluation.objects.filter(agreement_id=OuterRef("pk"), year=year)
-    return cast(AgreementQuerySet, Agreement.objects.filter(Exists(carried_out)).filter(~Exists(evaluated)))
+    return cast(AgreementQuerySet, Agreement.objects.filter(pk__in=carried_out).filter(~Exists(evaluated)))
 
 
 def evaluations_due(year: int, *, user: Any) -> AgreementQuerySet:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -12,8 +13,17 @@ from django.db.models.functions import Coalesce
 from simkerma.accounts.permissions import can_read
 from simkerma.activities.models import Activity, ActivityProdiScope, ActivityQuerySet, ActivityUnitScope
 from simkerma.agreements.models import Agreement
+from simkerma.core.versions import cached
+from simkerma.evaluations.models import Evaluation
 from simkerma.evaluations.selectors import Judgement, aspect_judgements
-from simkerma.kpis.engine import AspectsMet, aspects_met, counted_agreements, counted_scope, led_quality_score
+from simkerma.kpis.engine import (
+    DEPENDS_ON,
+    AspectsMet,
+    aspects_met,
+    counted_agreements,
+    counted_scope,
+    led_quality_score,
+)
 from simkerma.org.models import Prodi, Unit
 
 
@@ -47,8 +57,14 @@ def unit_field_activities(*, user: Any, unit: Unit | int, field: str, year: int)
     """The activities behind a unit-by-field cell: carried out in the year, counting for the unit, in the field."""
     _check(user)
     unit_id = unit.pk if isinstance(unit, Unit) else unit
-    cell = counted_scope(ActivityUnitScope, year).filter(activity_id=OuterRef("pk"), unit_id=unit_id, field=field)
-    return Activity.objects.filter(Exists(cell)).select_related("agreement").order_by("start_date", "code")
+    # The cell's rows from the scope index (unit, counts, start date), then those activities: an
+    # EXISTS per activity would walk every activity in date order to find the year's few.
+    cell = counted_scope(ActivityUnitScope, year).filter(unit_id=unit_id, field=field)
+    return (
+        Activity.objects.filter(pk__in=cell.values("activity_id"))
+        .select_related("agreement")
+        .order_by("start_date", "code")
+    )
 
 
 @dataclass(frozen=True)
@@ -65,21 +81,70 @@ class AspectRow:
         return self.judgement is not None
 
 
-def aspect_rows(year: int, *, user: Any) -> list[AspectRow]:
-    """The agreements counted for the aspects in the year, the not-evaluated first, then by number.
-    Three queries."""
-    _check(user)
-    judgements = aspect_judgements(year)
-    rows = []
-    for agreement in counted_agreements(year).only("pk", "number", "title", "kind", "level"):
-        judgement = judgements.get(agreement.pk)
-        rows.append(
-            AspectRow(
-                agreement=agreement,
-                judgement=judgement,
-                met=aspects_met(judgement),
-                led_score=led_quality_score(judgement),
+class AspectRows(Sequence[AspectRow]):
+    """The agreements counted for the aspects in the year, the not-evaluated first, then by number,
+    read a slice at a time. Their order is a list of ids cached under the KPI inputs' versions
+    (every write to activities, agreements and evaluations bumps them), since finding the year's
+    counted agreements reads all the year's activities; a slice then reads only its own
+    agreements, their evaluations and their surveys. Five queries for a page, whatever the year
+    holds."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            evaluated = Evaluation.objects.filter(agreement_id=OuterRef("pk"), year=self.year)
+            ordered = (
+                counted_agreements(self.year)
+                .annotate(evaluated=Exists(evaluated))
+                .order_by("evaluated", "number", "pk")
+                .values_list("pk", flat=True)
             )
-        )
-    rows.sort(key=lambda row: (row.evaluated, row.agreement.number))
-    return rows
+            self._ids = cached(f"kpi:aspect-rows:{self.year}", DEPENDS_ON, lambda: list(ordered))
+        return self._ids
+
+    def count(self) -> int:  # type: ignore[override]  # the Paginator's count(), not Sequence.count(value)
+        return len(self.ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _rows(self, agreements: list[Agreement]) -> list[AspectRow]:
+        everything = len(agreements) == self.count()  # the whole list: no list of ids to send
+        judgements = aspect_judgements(self.year, None if everything else [agreement.pk for agreement in agreements])
+        rows = []
+        for agreement in agreements:
+            judgement = judgements.get(agreement.pk)
+            rows.append(
+                AspectRow(
+                    agreement=agreement,
+                    judgement=judgement,
+                    met=aspects_met(judgement),
+                    led_score=led_quality_score(judgement),
+                )
+            )
+        return rows
+
+    @overload
+    def __getitem__(self, index: int) -> AspectRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[AspectRow]: ...
+
+    def __getitem__(self, index: int | slice) -> AspectRow | list[AspectRow]:
+        ids = self.ids()
+        wanted = ids[index] if isinstance(index, slice) else [ids[index]]
+        found = Agreement.objects.only("pk", "number", "title", "kind", "level").in_bulk(wanted)
+        rows = self._rows([found[pk] for pk in wanted if pk in found])
+        return rows if isinstance(index, slice) else rows[0]
+
+    def __iter__(self) -> Iterator[AspectRow]:
+        return iter(self[:])
+
+
+def aspect_rows(year: int, *, user: Any) -> AspectRows:
+    """The agreements counted for the aspects in the year, the not-evaluated first, then by number."""
+    _check(user)
+    return AspectRows(year)

@@ -242,7 +242,7 @@ def test_it_takes_the_same_queries_on_the_drill_down_pages(
 
 # Session, user, notices badge, demo banner, then the page's own reads.
 COVERAGE_QUERIES = 4 + 1
-ASPECT_QUERIES = 4 + 3
+ASPECT_QUERIES = 4 + 5  # the versions, the ordered ids (cached), the page's agreements, evaluations, surveys
 CELL_QUERIES = 4 + 3  # the unit, the count, the page
 
 

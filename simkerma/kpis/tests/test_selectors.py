@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 
 from simkerma.core.choices import Field
@@ -86,13 +87,45 @@ def test_the_drill_down_takes_a_fixed_number_of_queries(world, staff, django_ass
         list(selectors.coverage_prodi(2025, user=staff))
     with django_assert_num_queries(1):
         list(selectors.unit_field_activities(user=staff, unit=world["P3M"], field=Field.PENELITIAN, year=2025))
-    with django_assert_num_queries(3):
-        selectors.aspect_rows(2025, user=staff)
+    # The versions and the ordered ids (cached under them), the agreements, evaluations, surveys.
+    with django_assert_num_queries(5):
+        list(selectors.aspect_rows(2025, user=staff))
+    with django_assert_num_queries(5):  # a page: the same, for its own agreements only
+        page = Paginator(selectors.aspect_rows(2025, user=staff), 2).get_page(2)
+        assert [row.agreement.number for row in page] == ["MoU-2024-003"]
     data.build_agreements_many(world, 20)
     with django_assert_num_queries(1):
         assert len(list(selectors.coverage_prodi(2025, user=staff))) == 24
     with django_assert_num_queries(1):
         cell = selectors.unit_field_activities(user=staff, unit=world["P3M"], field=Field.PENELITIAN, year=2025)
         assert len(cell) == 21
-    with django_assert_num_queries(3):
-        assert len(selectors.aspect_rows(2025, user=staff)) == 23
+    with django_assert_num_queries(5):
+        assert len(list(selectors.aspect_rows(2025, user=staff))) == 23
+    with django_assert_num_queries(5):
+        page = Paginator(selectors.aspect_rows(2025, user=staff), 2).get_page(2)
+        assert len(page) == 2 and page.paginator.count == 23
+
+
+def test_aspect_rows_read_a_page_in_the_same_order_as_the_whole_list(world, staff):
+    data.build_agreements_many(world, 5)
+    rows = selectors.aspect_rows(2025, user=staff)
+    everything = [(row.agreement.number, row.evaluated, row.led_score) for row in rows]
+    assert len(everything) == len(rows) == 8
+    assert [evaluated for _number, evaluated, _score in everything] == sorted(e for _n, e, _s in everything)
+    paged = [(row.agreement.number, row.evaluated, row.led_score) for row in rows[0:3] + rows[3:8]]
+    assert paged == everything
+    assert (rows[-1].agreement.number, rows[0].agreement.number) == (everything[-1][0], everything[0][0])
+
+
+def test_aspect_rows_follow_an_evaluation_written_after_they_were_cached(world, staff):
+    from simkerma.agreements.models import Agreement
+    from simkerma.evaluations.models import Evaluation
+
+    before = [(row.agreement.number, row.evaluated) for row in selectors.aspect_rows(2025, user=staff)]
+    assert before[0] == ("MoA-2025-002", False)
+    agreement = Agreement.objects.get(number="MoA-2025-002")
+    Evaluation.objects.create(
+        agreement=agreement, year=2025, benefit=True, performance=True, kepuasan=4, keberlanjutan=True
+    )
+    after = [(row.agreement.number, row.evaluated) for row in selectors.aspect_rows(2025, user=staff)]
+    assert after == [("MoA-2025-001", True), ("MoA-2025-002", True), ("MoU-2024-003", True)]
