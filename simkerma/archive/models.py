@@ -115,6 +115,8 @@ class CooperationReport(TidyModel):
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="report_code_version")]
         indexes = [
             models.Index(fields=["status", "created_at"], name="report_status_created"),
+            # The archive's list, newest first, stops after its page.
+            models.Index(fields=["created_at", "id"], name="report_created"),
             models.Index(fields=["retention_until"], name="report_retention"),
         ]
 
