@@ -13,7 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from simkerma.activities.models import Activity
+from simkerma.activities.scope import ACTIVITY_SCOPE
 from simkerma.agreements.models import Agreement, AgreementQuerySet
+from simkerma.core.versions import cached
 from simkerma.evaluations.models import Evaluation, MonitoringRecord, SurveyInvitation
 from simkerma.evaluations.permissions import can_view_evaluations
 
@@ -152,16 +154,27 @@ def evaluation_year(now: dt.datetime | None = None) -> int:
     return today.year if today.month == 12 else today.year - 1
 
 
+DUE_DEPENDS_ON = ("kpi-inputs", ACTIVITY_SCOPE)
+
+
 def home_panel(user: Any) -> Mapping[str, Any] | None:
     """Evaluations still due, for the team (kapokja and staff) on the home page."""
     if not (user.is_authenticated and user.is_team):
         return None
     year = evaluation_year()
     due = evaluations_due(year, user=user)
-    rows = list(due.only("pk", "number", "title")[:5])
+
+    def compute() -> tuple[list[Agreement], int]:
+        rows = list(due.only("pk", "number", "title")[:5])
+        return rows, (due.count() if rows else 0)
+
+    # Finding them reads all the year's carried-out activities, so the team's panel (every
+    # agreement) is cached under the versions every write to activities, agreements and
+    # evaluations bumps (kpis.apps watches them; the importer bumps it after bulk writes).
+    rows, count = compute() if user.is_unit_scoped else cached(f"evaluations:due:{year}", DUE_DEPENDS_ON, compute)
     if not rows:
         return None
-    return {"evaluations_due": rows, "evaluations_due_count": due.count(), "evaluations_year": year}
+    return {"evaluations_due": rows, "evaluations_due_count": count, "evaluations_year": year}
 
 
 @dataclass(frozen=True)

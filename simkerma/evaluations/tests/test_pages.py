@@ -208,6 +208,18 @@ def test_it_shows_the_due_panel_on_the_teams_home_page(client, staff, coordinato
         assert "evaluations-due-panel" not in client.get(reverse("home")).content.decode()
 
 
+def test_the_due_panel_follows_an_evaluation_and_an_activity_written_after_it_was_shown(client, staff):
+    first = ActivityFactory(status=ActivityStatus.TERLAKSANA, start_date=dt.date(2025, 3, 1)).agreement
+    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(staff)
+        assert first.number in client.get(reverse("home")).content.decode()
+        EvaluationFactory(agreement=first, year=2025)
+        assert "evaluations-due-panel" not in client.get(reverse("home")).content.decode()
+        second = ActivityFactory(status=ActivityStatus.TERLAKSANA, start_date=dt.date(2025, 6, 1)).agreement
+        page = client.get(reverse("home")).content.decode()
+        assert second.number in page and first.number not in page
+
+
 def test_it_lets_pimpinan_read_but_not_write(client, pimpinan):
     evaluation = EvaluationFactory(notes="Dibaca saja")
     client.force_login(pimpinan)
