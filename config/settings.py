@@ -118,7 +118,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "simkerma.core.forms_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
