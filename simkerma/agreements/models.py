@@ -147,9 +147,11 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         )
 
     def for_partner(self, partner: Partner | int) -> AgreementQuerySet:
+        """The partner's agreements, from the link table's partner index: an EXISTS per agreement
+        would walk every agreement (in the page's order) to find the partner's few."""
         partner_id = partner.pk if isinstance(partner, Partner) else partner
         return self.filter(
-            Exists(Agreement.partners.through.objects.filter(agreement_id=OuterRef("pk"), partner_id=partner_id))
+            pk__in=Agreement.partners.through.objects.filter(partner_id=partner_id).values("agreement_id")
         )
 
     def for_partners(self, partners: models.QuerySet[Partner]) -> AgreementQuerySet:
