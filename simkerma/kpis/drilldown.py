@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 
 from simkerma.accounts.permissions import can_read
 from simkerma.activities.models import Activity, ActivityProdiScope, ActivityQuerySet
@@ -18,5 +17,10 @@ def prodi_activities(*, user: Any, prodi: Prodi | int, year: int) -> ActivityQue
     if not can_read(user):
         raise PermissionDenied
     prodi_id = prodi.pk if isinstance(prodi, Prodi) else prodi
-    named = counted_scope(ActivityProdiScope, year).filter(activity_id=OuterRef("pk"), prodi_id=prodi_id)
-    return Activity.objects.filter(Exists(named)).select_related("agreement").order_by("start_date", "code")
+    # The prodi's rows from the scope index (prodi, counts, start date), then those activities.
+    named = counted_scope(ActivityProdiScope, year).filter(prodi_id=prodi_id)
+    return (
+        Activity.objects.filter(pk__in=named.values("activity_id"))
+        .select_related("agreement")
+        .order_by("start_date", "code")
+    )
