@@ -162,9 +162,9 @@ def home_panel(user: Any) -> Mapping[str, Any] | None:
     if not (user.is_authenticated and user.is_team):
         return None
     year = evaluation_year()
-    due = evaluations_due(year, user=user)
 
     def compute() -> tuple[list[Agreement], int]:
+        due = evaluations_due(year, user=user)
         rows = list(due.only("pk", "number", "title")[:5])
         return rows, (due.count() if rows else 0)
 
