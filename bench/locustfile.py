@@ -4,8 +4,8 @@ Each simulated user arrives with the session of an account that logged in earlie
 two weeks, so most requests in an office come from users already logged in), waits 1 s after each
 response and picks the next request from the office's mix: the cooperation staff's lists, details
 and searches, the coordinators' home page and tasks, the leadership's KPI dashboard, the public
-page and the API. A small share of the requests are logins through the real form, which hash the
-password with Django's default hasher, so their cost under load is measured too.
+page and the API. One user instead logs in through the real form every 10 s, hashing the password
+with Django's default hasher, so the cost of logins under load is measured too.
 
 The file named by BENCH_LOAD_FILE (JSON, written by bench/load.py) gives the session cookies by
 role, one login account and its password, an API token, and ids to visit.
@@ -29,6 +29,7 @@ _ROLES = itertools.cycle(["staf", "staf", "staf", "koordinator", "pimpinan"])
 # Each user's own address, as the reverse proxy forwards it (bench/load.py trusts one proxy).
 _ADDRESSES = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOGIN_EVERY = 10
 
 
 class OfficeUser(HttpUser):
@@ -106,7 +107,20 @@ class OfficeUser(HttpUser):
             "/api/v1/agreements", name="API: agreements", headers={"Authorization": f"Bearer {PLAN['token']}"}
         )
 
-    @task(1)
+
+class ArrivingUser(HttpUser):
+    """Someone logging in through the form, once every LOGIN_EVERY seconds: one of the users, beside
+    the others' browsing. An office's staff log in about once a day (sessions last two weeks), so
+    six logins a minute among a hundred users working is many; each hashes the password with
+    Django's default hasher, and its time under load is measured."""
+
+    fixed_count = 1
+    wait_time = constant(LOGIN_EVERY)
+
+    def on_start(self) -> None:
+        self.address = next(_ADDRESSES)
+
+    @task
     def login(self) -> None:
         """A login through the form, in a client of its own (this user's session is kept)."""
         browser = HttpSession(self.host, self.environment.events.request, self)
