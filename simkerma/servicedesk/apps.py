@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -23,3 +25,17 @@ class ServicedeskConfig(AppConfig):
         from simkerma.servicedesk.selectors import SERVICE_REQUESTS
 
         watch(SERVICE_REQUESTS, ServiceRequest)
+
+        # Deleting a user unassigns their requests in one UPDATE, without saving them: the cached
+        # counts of the home panels (which count the unassigned requests too) must not outlive it.
+        from django.conf import settings
+        from django.db.models.signals import post_delete
+
+        from simkerma.core.versions import bump
+
+        def user_deleted(sender: Any, **kwargs: Any) -> None:
+            bump(SERVICE_REQUESTS)
+
+        post_delete.connect(
+            user_deleted, sender=settings.AUTH_USER_MODEL, weak=False, dispatch_uid="servicedesk:user-deleted"
+        )

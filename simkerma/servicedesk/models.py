@@ -183,6 +183,30 @@ class DiscardKind(models.TextChoices):
     INVALID = "invalid", _("Invalid request")
 
 
+def due_soon_condition(now: dt.datetime) -> Q:
+    """A clock still open has used 80% of its limit and not yet run out."""
+    condition = Q()
+    for clock in CLOCKS:
+        condition |= Q(**{f"{clock.done}__isnull": True, f"{clock.soon}__lte": now, f"{clock.late}__gte": now})
+    return condition
+
+
+def overdue_condition(now: dt.datetime) -> Q:
+    """A clock still open ran past its last on-time moment (breached)."""
+    condition = Q()
+    for clock in CLOCKS:
+        condition |= Q(**{f"{clock.done}__isnull": True, f"{clock.late}__lt": now})
+    return condition
+
+
+def pending_condition(now: dt.datetime) -> Q:
+    """A clock still open has not run out yet (it runs, or is due soon)."""
+    condition = Q()
+    for clock in CLOCKS:
+        condition |= Q(**{f"{clock.done}__isnull": True, f"{clock.late}__gte": now})
+    return condition
+
+
 class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
     def counted(self) -> ServiceRequestQuerySet:
         """Requests that count: every queue, breach and service-time figure leaves discarded ones out."""
@@ -198,18 +222,14 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
         return self.filter(next_due_at__isnull=False)
 
     def due_soon(self, now: dt.datetime) -> ServiceRequestQuerySet:
-        condition = Q()
-        for clock in CLOCKS:
-            condition |= Q(
-                **{f"{clock.done}__isnull": True, f"{clock.soon}__lte": now, f"{clock.late}__gte": now},
-            )
-        return self.filter(condition)
+        return self.filter(due_soon_condition(now))
 
     def overdue(self, now: dt.datetime) -> ServiceRequestQuerySet:
-        condition = Q()
-        for clock in CLOCKS:
-            condition |= Q(**{f"{clock.done}__isnull": True, f"{clock.late}__lt": now})
-        return self.filter(condition)
+        return self.filter(overdue_condition(now))
+
+    def pending(self, now: dt.datetime) -> ServiceRequestQuerySet:
+        """Requests with a clock still open and not yet run out (those due soon among them)."""
+        return self.filter(pending_condition(now))
 
     def in_progress(self) -> ServiceRequestQuerySet:
         return self.filter(kind__in=DRAFT_KINDS).exclude(stage__in=FINAL_STAGES)
@@ -303,7 +323,7 @@ class ServiceRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Discarded as spam or invalid by the team: kept and listed, but out of every count.
-    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True, db_index=True)
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
     discarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("discarded by"),
@@ -322,7 +342,36 @@ class ServiceRequest(TimeStampedModel):
         ordering = ["-received_at", "-pk"]
         verbose_name = _("service request")
         verbose_name_plural = _("service requests")
-        indexes = [models.Index(fields=["stage", "kind"])]
+        # Every list and count reads counted requests (`discarded_at IS NULL`, nearly all rows), so
+        # their indexes hold only those: the queue in deadline order, the list newest first, the
+        # requests by kind and stage (cooperation requests in progress). Each clock's index holds
+        # the requests whose clock is still open, by its last on-time moment: "breached" and "due
+        # soon" are ranges in them, read with one index per clock.
+        indexes = [
+            models.Index(fields=["stage", "kind"]),
+            models.Index(
+                fields=["next_due_at", "id"], condition=Q(discarded_at__isnull=True), name="servicedesk_sr_queue_idx"
+            ),
+            models.Index(
+                fields=["-received_at", "-id"], condition=Q(discarded_at__isnull=True), name="servicedesk_sr_list_idx"
+            ),
+            models.Index(
+                fields=["kind", "stage"], condition=Q(discarded_at__isnull=True), name="servicedesk_sr_in_progress_idx"
+            ),
+            models.Index(
+                fields=["-discarded_at", "-id"],
+                condition=Q(discarded_at__isnull=False),
+                name="servicedesk_sr_discarded_idx",
+            ),
+            *(
+                models.Index(
+                    fields=[clock.late, clock.soon],
+                    condition=Q(**{f"{clock.done}__isnull": True}),
+                    name=f"servicedesk_sr_{clock.prefix[:5]}_idx",
+                )
+                for clock in CLOCKS
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.subject}"
@@ -393,6 +442,16 @@ class ServiceRequest(TimeStampedModel):
         if clock.name == ClockName.DRAFT:
             return self.is_cooperation
         return self.from_partner
+
+    def pending_until(self, now: dt.datetime) -> dt.datetime | None:
+        """The last on-time moment of the first of its open clocks to run out after `now` (None: no
+        open clock is pending): until then no clock of this request turns breached."""
+        moments = [
+            late
+            for clock in CLOCKS
+            if getattr(self, clock.done) is None and (late := getattr(self, clock.late)) is not None and late >= now
+        ]
+        return min(moments, default=None)
 
     def refresh_next_due(self) -> None:
         open_dues = [

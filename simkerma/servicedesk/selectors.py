@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Aggregate, Count, F, Min, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, BooleanField, Count, ExpressionWrapper, F, Min, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from simkerma.accounts.permissions import can_read
 from simkerma.core.dates import WIB
-from simkerma.core.versions import cached_until
+from simkerma.core.versions import cached, cached_until
 from simkerma.servicedesk.clocks import Calendars, ClockState, next_open_state
-from simkerma.servicedesk.models import CLOCKS, Breach, ClockColumns, ClockName, ServiceRequest
+from simkerma.servicedesk.models import (
+    CLOCKS,
+    Breach,
+    ClockColumns,
+    ClockName,
+    ServiceRequest,
+    ServiceRequestQuerySet,
+    due_soon_condition,
+)
 
 SERVICE_TIME_KEYS = tuple(clock.name for clock in CLOCKS)  # draft_1d, response_15m, followup_1d (ordered)
 
@@ -194,9 +205,12 @@ def late_clocks_in(year: int, month: int | None = None, *, now: dt.datetime | No
     for clock in CLOCKS:
         in_period = Q(**{f"{clock.due}__gte": start, f"{clock.due}__lt": end})
         anywhere |= in_period & _conditions(clock, now)["breached"]
+    # Sorted below: without an ORDER BY the database reads each clock's deadline index (an ORDER BY
+    # received_at made SQLite walk every request in that order instead).
     requests = (
         ServiceRequest.objects.counted()
         .filter(anywhere)
+        .order_by()
         .prefetch_related(Prefetch("breaches", queryset=Breach.objects.select_related("reason_by")))
     )
     rows = [item for request in requests for item in late_clocks_of(request, now) if start <= item.deadline < end]
@@ -212,7 +226,7 @@ class QueueRow:
     clock: ClockState | None
 
 
-def _rows(requests: QuerySet[ServiceRequest], calendars: Calendars) -> list[QueueRow]:
+def _rows(requests: Iterable[ServiceRequest], calendars: Calendars) -> list[QueueRow]:
     return [QueueRow(request, next_open_state(request, calendars)) for request in requests]
 
 
@@ -258,17 +272,93 @@ def request_list(*, user: Any, filters: RequestFilters) -> QuerySet[ServiceReque
     return _requests(filters)
 
 
+def request_list_count(*, user: Any, filters: RequestFilters) -> int:
+    """How many requests `request_list` gives. Without words the count depends on the requests alone,
+    so it is cached under their data version; a word search (which also reads the partners' names)
+    is counted each time."""
+    if filters.q:
+        return request_list(user=user, filters=filters).count()
+    if not can_read(user):
+        raise PermissionDenied
+    key = f"servicedesk-list-count:{filters.stage}:{filters.channel}:{filters.kind}:{int(filters.open_only)}"
+    return cached(key, [SERVICE_REQUESTS], lambda: _requests(filters).count())
+
+
 def queue_requests() -> QuerySet[ServiceRequest]:
     """Requests with a clock still running, the next deadline first."""
     return _requests(RequestFilters(open_only=True, order=RequestOrder.NEXT_DUE))
 
 
-def queue_rows(requests: QuerySet[ServiceRequest] | list[ServiceRequest], *, now: dt.datetime) -> list[QueueRow]:
-    return _rows(requests, Calendars(now))  # type: ignore[arg-type]
+def queue_rows(requests: Iterable[ServiceRequest], *, now: dt.datetime) -> list[QueueRow]:
+    return _rows(requests, Calendars(now))
 
 
-def due_soon_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.counted().due_soon(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+def next_clock_change(now: dt.datetime) -> dt.datetime | None:
+    """The last moment a breached count made at `now` holds without a write: the next last on-time
+    moment of a clock still pending (None: no clock is pending). The pending clocks are a short
+    range at the end of each clock's index of open requests."""
+    aggregates: dict[str, Aggregate] = {
+        clock.prefix: Min(clock.late, filter=Q(**{f"{clock.done}__isnull": True, f"{clock.late}__gte": now}))
+        for clock in CLOCKS
+    }
+    found = ServiceRequest.objects.pending(now).order_by().aggregate(**aggregates)
+    return min((value for value in found.values() if value is not None), default=None)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int  # with a clock still running (the queue's rows)
+    overdue: int
+    in_progress: int  # cooperation requests not at a final stage
+
+
+def queue_counts(now: dt.datetime) -> QueueCounts:
+    """The queue's counts, cached under the requests' data version until the next pending clock runs
+    out: a count over every request grows with the data, while these change only at those moments."""
+
+    def compute() -> tuple[QueueCounts, dt.datetime | None]:
+        counted = ServiceRequest.objects.counted()
+        overdue, until = counted.overdue(now).order_by().count(), next_clock_change(now)
+        counts = QueueCounts(
+            open=counted.any_open().count(), overdue=overdue, in_progress=counted.in_progress().count()
+        )
+        return counts, until
+
+    return cached_until("servicedesk-queue-counts", [SERVICE_REQUESTS], now, compute)
+
+
+@dataclass(frozen=True)
+class Pending:
+    due_soon: list[ServiceRequest]  # the next deadline first (nulls where the database puts them)
+    until: dt.datetime | None  # the first moment one of them runs out (see next_clock_change)
+
+
+def _pending(requests: ServiceRequestQuerySet, now: dt.datetime) -> Pending:
+    """The pending ones of `requests`, those due soon among them and when the first runs out.
+
+    Few requests are pending at any moment (a clock runs a working day at most): each clock's
+    index of open requests finds them. Ordered by the deadline in the query, the database would walk
+    the queue's index past every breached request instead, so they are sorted here."""
+    rows = list(
+        requests.pending(now)
+        .annotate(is_due_soon=ExpressionWrapper(due_soon_condition(now), output_field=BooleanField()))
+        .select_related(*QUEUE_RELATED)
+        .order_by()
+    )
+    nulls_last = connection.features.nulls_order_largest
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def key(row: ServiceRequest) -> tuple[bool, dt.datetime, int]:
+        missing = row.next_due_at is None
+        return (missing if nulls_last else not missing), row.next_due_at or far, row.pk
+
+    soon = sorted((row for row in rows if row.is_due_soon), key=key)  # type: ignore[attr-defined]
+    until = min((moment for row in rows if (moment := row.pending_until(now)) is not None), default=None)
+    return Pending(soon, until)
+
+
+def due_soon_requests(now: dt.datetime) -> list[ServiceRequest]:
+    return _pending(ServiceRequest.objects.counted(), now).due_soon
 
 
 def overdue_requests(now: dt.datetime) -> QuerySet[ServiceRequest]:
@@ -283,28 +373,41 @@ def breaches_without_reason() -> QuerySet[Breach]:
     )
 
 
-def _mine(user: Any) -> QuerySet[ServiceRequest]:
+def _mine(user: Any) -> tuple[ServiceRequestQuerySet, str]:
+    """The requests on the user's home panel, and a name for them in cache keys."""
     requests = ServiceRequest.objects.counted()
     if user.is_team:
-        return requests.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+        # Theirs and unassigned ones, written as one comparison: as "assigned to them OR to nobody",
+        # SQLite read the unassigned requests (nearly all of them) through the assignee index instead
+        # of the indexes of open clocks and deadlines.
+        handler = Coalesce("assigned_to_id", Value(user.pk))
+        return requests.alias(handler=handler).filter(handler=user.pk), f"team:{user.pk}"
     if user.is_unit_scoped:
-        return requests.filter(logged_by=user)
-    return requests
+        return requests.filter(logged_by=user), f"logged:{user.pk}"
+    return requests, "all"
 
 
 def home_panel(user: Any, *, now: dt.datetime | None = None, limit: int = 10) -> dict[str, Any]:
     """For the home page: the user's requests due soon and breached (team: theirs and unassigned;
-    coordinators: the ones they logged; read-only roles: all). Four queries, whatever the size."""
+    coordinators: the ones they logged; read-only roles: all). A few queries, whatever the size: the
+    breached count is cached until a write or the next pending clock running out."""
     now = now or timezone.now()
-    mine = _mine(user).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    mine, whose = _mine(user)
     calendars = Calendars(now)
-    due_soon = mine.filter(pk__in=ServiceRequest.objects.due_soon(now).values("pk"))
-    overdue = mine.filter(pk__in=ServiceRequest.objects.overdue(now).values("pk"))
+    pending = _pending(mine, now)
+    overdue = mine.overdue(now).select_related(*QUEUE_RELATED).order_by("next_due_at", "pk")
+    # The breached count changes with a write or when one of these pending requests runs out.
+    overdue_count = cached_until(
+        f"servicedesk-home-overdue:{whose}",
+        [SERVICE_REQUESTS],
+        now,
+        lambda: (overdue.order_by().count(), pending.until),
+    )
     return {
-        "due_soon": _rows(due_soon[:limit], calendars),
-        "due_soon_count": due_soon.count(),
+        "due_soon": _rows(pending.due_soon[:limit], calendars),
+        "due_soon_count": len(pending.due_soon),
         "overdue": _rows(overdue[:limit], calendars),
-        "overdue_count": overdue.count(),
+        "overdue_count": overdue_count,
     }
 
 
