@@ -183,6 +183,15 @@ def _timed(func: Callable[[], Any], before: Callable[[], None], repeat: int) -> 
     }
 
 
+def _database(connection: Any) -> str:
+    if connection.vendor == "postgresql":
+        version = connection.pg_version  # e.g. 150020
+        return f"PostgreSQL {version // 10000}.{version % 100}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
 def measure(repeat: int, only: str = "") -> dict[str, Any]:
     import django
 
@@ -239,9 +248,7 @@ def measure(repeat: int, only: str = "") -> dict[str, Any]:
         }
     return {
         "engine": connection.vendor,
-        "database": f"{connection.vendor} {connection.cursor().connection.server_version}"
-        if connection.vendor == "postgresql"
-        else f"SQLite {__import__('sqlite3').sqlite_version}",
+        "database": _database(connection),
         "counts": counts(),
         "repeat": repeat,
         "results": results,
