@@ -32,6 +32,10 @@ Notice.objects.exclude(claimed_at=None).update(claimed_at=F("claimed_at") - CLAI
 """
 
 
+def notice_mail(worker):
+    return [body for body in worker.delivered() if body.startswith("body ")]
+
+
 def state(worker):
     return json.loads(worker.python(STATE).strip().splitlines()[-1])
 
@@ -58,7 +62,9 @@ def test_a_worker_killed_while_sending_neither_loses_nor_doubles_a_notice(tmp_pa
     worker.python(LEASE_PASSES)
     worker.run("simkerma_worker")
     worker.run("simkerma_worker")
-    assert worker.delivered() == ["body n1", "body n2", "body n3", "body n4"]
+    # The notices' own mail; the administrators' alert keeps office hours (sent at once in working
+    # time, at the next opening otherwise), so it is checked below as planned, whatever the hour.
+    assert notice_mail(worker) == ["body n1", "body n2", "body n3", "body n4"]
     after = state(worker)
     assert [after[key][0] for key in ("n1", "n3", "n4")] == [True, True, True]
     sent, attempts, reason = after["n2"]
