@@ -22,9 +22,11 @@ from simkerma.activities.models import (
     FollowUpTask,
 )
 from simkerma.activities.permissions import KAPOKJA_ROLES
+from simkerma.activities.scope import ACTIVITY_SCOPE
 from simkerma.agreements.models import Agreement, Status
 from simkerma.core.dates import WIB
 from simkerma.core.registry import Registry
+from simkerma.core.versions import cached
 from simkerma.org.models import Unit
 
 S = ActivityStatus
@@ -132,6 +134,13 @@ def register_reports_to_archive(drafts: Callable[[], QuerySet[Any]]) -> None:
     _reports_to_archive.register("reports", drafts)
 
 
+# Bumped by every write to a report or its activities (the archive watches its models); activities'
+# own writes bump "kpi-inputs" (the KPIs watch them; the importer bumps it after bulk writes) and
+# set-based writes "activity-scope".
+ACTIVITY_REPORTS = "activity-reports"
+REPORTS_TO_WRITE_DEPENDS_ON = ("kpi-inputs", ACTIVITY_SCOPE, ACTIVITY_REPORTS)
+
+
 def without_report(activity: str = "pk") -> Any:
     """No report names the activity (`activity`: the outer column holding its id)."""
     through = Activity.reports.through.objects.filter(activity_id=OuterRef(activity))
@@ -151,8 +160,16 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
         waiting.to_coordinate = _take(plans)
     if user.is_team or user.is_unit_scoped:
         if unit_id is None:
-            done = Activity.objects.filter(status=S.TERLAKSANA).filter(without_report())
-            waiting.reports_to_write = _take(done.select_related("agreement").order_by("start_date", "pk"))
+
+            def reports_to_write() -> Bucket:
+                done = Activity.objects.filter(status=S.TERLAKSANA).filter(without_report())
+                return _take(done.select_related("agreement").order_by("start_date", "pk"))
+
+            # Every carried-out activity without a report, counted: cached for the team until an
+            # activity, a report or its activities change.
+            waiting.reports_to_write = cached(
+                "activities:reports-to-write", REPORTS_TO_WRITE_DEPENDS_ON, reports_to_write
+            )
         else:
             # The unit's carried-out scope rows, in an index in date order, give the first few and the count.
             rows = (

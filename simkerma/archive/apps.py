@@ -8,8 +8,12 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        from simkerma.activities.selectors import register_reports_to_archive
+        from simkerma.activities.selectors import ACTIVITY_REPORTS, register_reports_to_archive
         from simkerma.archive.models import CooperationReport
+        from simkerma.core.versions import watch
+
+        # The team's "reports to write" is cached until a report or the activities it names change.
+        watch(ACTIVITY_REPORTS, CooperationReport)
 
         # The team's home panel lists filed reports waiting to be archived.
         register_reports_to_archive(

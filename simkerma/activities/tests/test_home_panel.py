@@ -16,8 +16,9 @@ from simkerma.archive.tests.factories import ReportFactory
 
 D = dt.date
 TODAY = D(2026, 11, 27)
-# At most a page and a count for each of five lists, and the overdue count.
-PANEL_QUERIES = 11
+# At most a page and a count for each of five lists, the overdue count, and the versions under which
+# the team's reports to write are cached.
+PANEL_QUERIES = 12
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,16 @@ def test_it_gives_the_kapokja_the_plans_to_coordinate(kapokja, world):
     assert waiting.to_coordinate.items == [world["plan_mb"], world["plan_if"]]
     assert waiting.reports_to_write.items == [world["done_if"], world["done_mb"]]
     assert waiting.reports_to_archive.items == [world["report"]]
+
+
+def test_the_teams_reports_to_write_follow_a_report_filed_and_an_activity_carried_out(staff, world, agreement_if):
+    assert waiting_for(staff, TODAY).reports_to_write.items == [world["done_if"], world["done_mb"]]
+    ReportFactory(agreement=agreement_if, activities=[world["done_if"]])
+    assert waiting_for(staff, TODAY).reports_to_write.items == [world["done_mb"]]
+    later = ActivityFactory(agreement=agreement_if, status="terlaksana", start_date=D(2026, 11, 3))
+    assert waiting_for(staff, TODAY).reports_to_write.items == [world["done_mb"], later]
+    world["report"].activities.add(world["done_mb"])
+    assert waiting_for(staff, TODAY).reports_to_write.items == [later]
 
 
 def test_it_gives_staff_reports_to_write_and_to_archive_but_no_plans(staff, world):
