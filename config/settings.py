@@ -327,6 +327,9 @@ SIMKERMA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("SIMKERMA_IMPORT_MAX_UPLOA
 SIMKERMA_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("SIMKERMA_IMPORT_INLINE_MAX_KB", "64")) * 1024
 SIMKERMA_IMPORT_LEASE_SECONDS = int(os.environ.get("SIMKERMA_IMPORT_LEASE_SECONDS", "3600"))
 SIMKERMA_WORKER_JOB_POLL_SECONDS = float(os.environ.get("SIMKERMA_WORKER_JOB_POLL_SECONDS", "2"))
+# On PostgreSQL a worker in --loop mode works only while it holds the worker lock; a worker that does
+# not stands by and asks for it again this often (seconds; docs/deployment.md, "Past one machine").
+SIMKERMA_WORKER_STANDBY_SECONDS = float(os.environ.get("SIMKERMA_WORKER_STANDBY_SECONDS", "30"))
 # Import progress is written to this cache, never the database, whose write lock a running import
 # holds on SQLite (docs/user-guide.md, "Importing a workbook"). It must be shared by the web
 # processes and the worker: files under var/ by default, Redis when REDIS_URL is set.
