@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from simkerma.accounts.permissions import can_read
-from simkerma.activities.models import Activity, ActivityProdiScope, ActivityQuerySet
-from simkerma.kpis.engine import counted_scope
+from simkerma.activities.models import Activity, ActivityQuerySet
+from simkerma.kpis.engine import scope_filter
 from simkerma.org.models import Prodi
 
 
@@ -17,10 +17,9 @@ def prodi_activities(*, user: Any, prodi: Prodi | int, year: int) -> ActivityQue
     if not can_read(user):
         raise PermissionDenied
     prodi_id = prodi.pk if isinstance(prodi, Prodi) else prodi
-    # The prodi's rows from the scope index (prodi, counts, start date), then those activities.
-    named = counted_scope(ActivityProdiScope, year).filter(prodi_id=prodi_id)
+    # Joined to the prodi's scope rows, in their index's order (as kpis.selectors.unit_field_activities).
     return (
-        Activity.objects.filter(pk__in=named.values("activity_id"))
+        Activity.objects.filter(**scope_filter("prodi_scope", year), prodi_scope__prodi_id=prodi_id)
         .select_related("agreement")
-        .order_by("start_date", "code")
+        .order_by("prodi_scope__start_date", "code")
     )

@@ -108,6 +108,16 @@ def _coverage(year: int, active: list[str], covered: set[str]) -> dict[str, Any]
     }
 
 
+def scope_filter(relation: str, year: int) -> dict[str, Any]:
+    """`counted_scope`'s conditions through a relation to a scope table (`unit_scope`, `prodi_scope`)."""
+    first, last = year_bounds(year)
+    return {
+        f"{relation}__counts__in": [True],
+        f"{relation}__start_date__gte": first,
+        f"{relation}__start_date__lte": last,
+    }
+
+
 def counted_scope(model: type[ActivityProdiScope] | type[ActivityUnitScope], year: int) -> Any:
     """Scope rows of the activities carried out in the year."""
     first, last = year_bounds(year)

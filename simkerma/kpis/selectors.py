@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QueryS
 from django.db.models.functions import Coalesce
 
 from simkerma.accounts.permissions import can_read
-from simkerma.activities.models import Activity, ActivityProdiScope, ActivityQuerySet, ActivityUnitScope
+from simkerma.activities.models import Activity, ActivityProdiScope, ActivityQuerySet
 from simkerma.agreements.models import Agreement
 from simkerma.core.versions import cached
 from simkerma.evaluations.models import Evaluation
@@ -23,6 +23,7 @@ from simkerma.kpis.engine import (
     counted_agreements,
     counted_scope,
     led_quality_score,
+    scope_filter,
 )
 from simkerma.org.models import Prodi, Unit
 
@@ -57,13 +58,16 @@ def unit_field_activities(*, user: Any, unit: Unit | int, field: str, year: int)
     """The activities behind a unit-by-field cell: carried out in the year, counting for the unit, in the field."""
     _check(user)
     unit_id = unit.pk if isinstance(unit, Unit) else unit
-    # The cell's rows from the scope index (unit, counts, start date), then those activities: an
-    # EXISTS per activity would walk every activity in date order to find the year's few.
-    cell = counted_scope(ActivityUnitScope, year).filter(unit_id=unit_id, field=field)
+    # Joined to the cell's scope rows and ordered by their start date (the activity's own), so both
+    # databases read the rows in order from the scope index (unit, counts, start date) and a page
+    # stops after its rows; an EXISTS per activity, or an IN ordered by the activity's column,
+    # walked every activity in date order to find the year's few.
     return (
-        Activity.objects.filter(pk__in=cell.values("activity_id"))
+        Activity.objects.filter(
+            **scope_filter("unit_scope", year), unit_scope__unit_id=unit_id, unit_scope__field=field
+        )
         .select_related("agreement")
-        .order_by("start_date", "code")
+        .order_by("unit_scope__start_date", "code")
     )
 
 
