@@ -160,7 +160,7 @@ def pages(engine: str, scale: str, repeat: int) -> None:
     out.write_text(json.dumps(data, indent=1))
 
 
-def load(engine: str, scale: str, users: int, seconds: int, *, name: str = "") -> None:
+def load(engine: str, scale: str, users: int, seconds: int, *, name: str = "", workers: int = 2) -> None:
     out = RESULTS / f"load-{engine}-{scale}{name}.json"
     print(f"{engine} {scale}: load, {users} users for {seconds} s", flush=True)
     before = machine()
@@ -176,6 +176,8 @@ def load(engine: str, scale: str, users: int, seconds: int, *, name: str = "") -
             str(users),
             "--seconds",
             str(seconds),
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env_for(engine, scale),
@@ -319,8 +321,9 @@ def load_section(found: list[str]) -> str:
     lines = [
         "## Under load",
         "",
-        "`bench/load.py` starts gunicorn as `make run` does (DEBUG off, 2 sync workers) on a seeded database",
-        "and runs Locust headless on loopback on the same machine (bench/locustfile.py): every user arrives",
+        "`bench/load.py` starts gunicorn with DEBUG off and sync workers on a seeded database: on PostgreSQL",
+        "as docs/deployment.md deploys it (2 × cores + 1 workers), on SQLite as `make run` does (2 workers);",
+        "it runs Locust headless on loopback on the same machine (bench/locustfile.py): every user arrives",
         "with a live session, waits 1 s after each response and picks the next request from the office's",
         "mix (lists, details, searches, the home page, the service desk, the KPI dashboard, the public",
         "page, the API); one of the users instead logs in through the form every 10 s, hashing the",
@@ -515,9 +518,11 @@ def main() -> None:
                 pages(engine, scale, args.repeat)
     if "load" in steps:
         if "postgresql" in found:
-            load("postgresql", "large", args.users, args.seconds)
+            # As deployed on PostgreSQL (docs/deployment.md): 2 x cores + 1 sync workers.
+            workers = 2 * (os.cpu_count() or 1) + 1
+            load("postgresql", "large", args.users, args.seconds, workers=workers)
             if args.capacity_users:
-                load("postgresql", "large", args.capacity_users, args.seconds, name="-capacity")
+                load("postgresql", "large", args.capacity_users, args.seconds, name="-capacity", workers=workers)
         load("sqlite", "small", args.users, args.seconds)
     for engine in found:
         if "workbook" in steps:
