@@ -239,7 +239,7 @@ def section(results: list[dict[str, Any]]) -> str:
         f"memory (VmHWM, Django's start included). Median of {REPEAT} runs. The database: {JURUSAN} jurusan, "
         f"{PRODI} prodi, ten years of activities ({FIRST_YEAR}..{TS}), bulk-created by the seeding module, the "
         f"scope table rebuilt with `rebuild_scope()`; `make bench` measures in the large seeded data ({sizes}). "
-        "Target: at most {TARGET_SECONDS:g} s and {TARGET_MIB:g} MB.",
+        f"Target: at most {TARGET_SECONDS:g} s and {TARGET_MIB:g} MB.",
         f"Machine: {described}. While measuring: {loads} (the machine was shared with other work when that "
         f"count is not 0). Measured {', '.join(sorted({r['measured'] for r in results}))}.",
     ]
