@@ -435,14 +435,14 @@ def write_docs(results: list[dict[str, Any]]) -> None:
     replace_docs_section(HEADING, section(results))
 
 
-def replace_docs_section(heading: str, block: str) -> None:
+def replace_docs_section(heading: str, block: str, *, kept: str = "\n### ") -> None:
     """Write a section's measured part in docs/performance.md: from its heading to its first
-    subsection (which is kept: the notes on where the time goes are written by hand), or to the
-    next section; a section not there yet goes before "Running it"."""
+    subsection starting with `kept` (which is kept: the notes on where the time goes are written by
+    hand), or to the next section; a section not there yet goes before "Running it"."""
     text = DOCS.read_text()
     start = text.find(heading + "\n")
     if start >= 0:
-        ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i >= 0]
+        ends = [i for i in (text.find("\n## ", start + 1), text.find(kept, start + 1)) if i >= 0]
         end = min(ends) + 1 if ends else len(text)
         text = text[:start] + block + text[end:]
     else:
