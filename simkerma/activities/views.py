@@ -41,6 +41,7 @@ from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import history_page
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.pagination import CountedPaginator
 from simkerma.core.widgets import render_picker_results
 from simkerma.org.models import Prodi, Unit
 from simkerma.partners.models import Partner
@@ -70,18 +71,6 @@ def get_activity_for_user(request: HttpRequest, pk: int, *, write: bool = False)
     if write and not can_edit_activity(request.user, activity):
         raise PermissionDenied
     return activity
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, for a list whose count has a cheaper query than its rows."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        return self._known_count
 
 
 @require(can_read)

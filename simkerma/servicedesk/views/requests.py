@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from simkerma.accounts.permissions import can_read, require
 from simkerma.core.concurrency import AlreadySubmitted, StaleEdit, already_submitted_response
 from simkerma.core.history import history_page
 from simkerma.core.http import AuthedHttpRequest
+from simkerma.core.pagination import CountedPaginator
 from simkerma.core.widgets import render_picker_results
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.clocks import Calendars, clock_states
@@ -62,18 +62,6 @@ from simkerma.servicedesk.services import (
 )
 
 SIDE_LIST_SIZE = 50
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, for a list whose count is cached or has a cheaper query."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        return self._known_count
 
 
 @require(can_read)
