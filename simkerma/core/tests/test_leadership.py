@@ -1,5 +1,6 @@
 """The worker lock on PostgreSQL: one worker leads, another stands by until the lock is free."""
 
+import contextlib
 import datetime as dt
 import email
 import io
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,36 @@ def database_url() -> str:
     return f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
 
 
+@contextlib.contextmanager
+def loop_worker(
+    tmp_path: Path, *args: str, settings_module: str, **env: str
+) -> Iterator[tuple[subprocess.Popen, Lines]]:
+    """`manage.py simkerma_worker --loop *args` on the test database, with its output as Lines;
+    killed at the end if it is still running."""
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "simkerma_worker", "--loop", *args],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": database_url(),
+            "SIMKERMA_VAR_DIR": str(tmp_path),
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        },
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield worker, Lines(worker)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        assert worker.stdout is not None
+        worker.stdout.close()
+
+
 def delivered(outbox: Path) -> list[str]:
     """The first line of every notice body the mail server got, sorted."""
     bodies = []
@@ -177,24 +209,14 @@ def test_a_second_worker_stands_by_while_the_lock_is_held_and_takes_over_once_it
     assert leader.acquire() is True
     outbox = tmp_path / "outbox"
     outbox.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "simkerma.core.tests.settings_fault",
-        "DATABASE_URL": database_url(),
-        "SIMKERMA_VAR_DIR": str(tmp_path),
-        "SIMKERMA_TEST_OUTBOX": str(outbox),
-        "SIMKERMA_WORKER_STANDBY_SECONDS": "0.2",
-        "PYTHONUNBUFFERED": "1",
-    }
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), "simkerma_worker", "--loop", "--interval", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    lines = Lines(worker)
-    try:
+    with loop_worker(
+        tmp_path,
+        "--interval",
+        "1",
+        settings_module="simkerma.core.tests.settings_fault",
+        SIMKERMA_TEST_OUTBOX=str(outbox),
+        SIMKERMA_WORKER_STANDBY_SECONDS="0.2",
+    ) as (worker, lines):
         said = lines.until(lambda line: line.startswith("standby:"))
         assert said == "standby: another worker holds the worker lock; asking again every 0.2 s"
         # It runs nothing while it stands by.
@@ -216,11 +238,6 @@ def test_a_second_worker_stands_by_while_the_lock_is_held_and_takes_over_once_it
         assert lines.until(lambda line: line == "stopped") == "stopped"
         assert worker.wait(timeout=10) == 0
         assert lock_holders() == []
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
-        worker.stdout.close()
 
 
 @postgresql
@@ -228,23 +245,10 @@ def test_a_second_worker_stands_by_while_the_lock_is_held_and_takes_over_once_it
 def test_a_standby_worker_stops_at_once_on_sigterm(holders, tmp_path):
     leader = holders()
     assert leader.acquire() is True
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": database_url(),
-        "SIMKERMA_VAR_DIR": str(tmp_path),
-        "SIMKERMA_WORKER_STANDBY_SECONDS": "600",
-        "PYTHONUNBUFFERED": "1",
-    }
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), "simkerma_worker", "--loop"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    lines = Lines(worker)
-    try:
+    with loop_worker(tmp_path, settings_module="config.settings_test", SIMKERMA_WORKER_STANDBY_SECONDS="600") as (
+        worker,
+        lines,
+    ):
         assert lines.until(lambda line: line.startswith("standby:")).endswith("every 600 s")
         started = time.monotonic()
         worker.send_signal(signal.SIGTERM)
@@ -252,11 +256,6 @@ def test_a_standby_worker_stops_at_once_on_sigterm(holders, tmp_path):
         assert worker.wait(timeout=10) == 0
         assert time.monotonic() - started < 10
         assert lines.seen[-2:] == ["standby: another worker holds the worker lock; asking again every 600 s", "stopped"]
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
-        worker.stdout.close()
 
 
 @postgresql
