@@ -30,6 +30,11 @@ from simkerma.org.models import Prodi
 # The data version of the table: bumped in the transaction of every write here (figures cached
 # over the table, such as the KPIs, depend on it).
 ACTIVITY_SCOPE = "activity-scope"
+# Bumped by every save, delete and many-to-many change of activities, agreements, prodi, units,
+# evaluations and survey invitations (the KPIs watch them, kpis.apps), and by the importer after
+# its bulk writes: the figures computed over those records (the KPIs, the home page's panels)
+# depend on it.
+KPI_INPUTS = "kpi-inputs"
 
 # Activities refreshed per statement: few enough for SQLite's limit on query parameters.
 CHUNK = 2000

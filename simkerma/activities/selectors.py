@@ -22,7 +22,7 @@ from simkerma.activities.models import (
     FollowUpTask,
 )
 from simkerma.activities.permissions import KAPOKJA_ROLES
-from simkerma.activities.scope import ACTIVITY_SCOPE
+from simkerma.activities.scope import ACTIVITY_SCOPE, KPI_INPUTS
 from simkerma.agreements.models import Agreement, Status
 from simkerma.core.dates import WIB
 from simkerma.core.registry import Registry
@@ -135,10 +135,9 @@ def register_reports_to_archive(drafts: Callable[[], QuerySet[Any]]) -> None:
 
 
 # Bumped by every write to a report or its activities (the archive watches its models); activities'
-# own writes bump "kpi-inputs" (the KPIs watch them; the importer bumps it after bulk writes) and
-# set-based writes "activity-scope".
+# own writes bump KPI_INPUTS and set-based writes ACTIVITY_SCOPE.
 ACTIVITY_REPORTS = "activity-reports"
-REPORTS_TO_WRITE_DEPENDS_ON = ("kpi-inputs", ACTIVITY_SCOPE, ACTIVITY_REPORTS)
+REPORTS_TO_WRITE_DEPENDS_ON = (KPI_INPUTS, ACTIVITY_SCOPE, ACTIVITY_REPORTS)
 
 
 def without_report(activity: str = "pk") -> Any:

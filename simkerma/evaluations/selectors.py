@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from simkerma.activities.models import Activity
-from simkerma.activities.scope import ACTIVITY_SCOPE
+from simkerma.activities.scope import ACTIVITY_SCOPE, KPI_INPUTS
 from simkerma.agreements.models import Agreement, AgreementQuerySet
 from simkerma.core.versions import cached
 from simkerma.evaluations.models import Evaluation, MonitoringRecord, SurveyInvitation
@@ -154,7 +154,7 @@ def evaluation_year(now: dt.datetime | None = None) -> int:
     return today.year if today.month == 12 else today.year - 1
 
 
-DUE_DEPENDS_ON = ("kpi-inputs", ACTIVITY_SCOPE)
+DUE_DEPENDS_ON = (KPI_INPUTS, ACTIVITY_SCOPE)
 
 
 def home_panel(user: Any) -> Mapping[str, Any] | None:

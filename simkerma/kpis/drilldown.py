@@ -19,7 +19,7 @@ def prodi_activities(*, user: Any, prodi: Prodi | int, year: int) -> ActivityQue
     prodi_id = prodi.pk if isinstance(prodi, Prodi) else prodi
     # Joined to the prodi's scope rows, in their index's order (as kpis.selectors.unit_field_activities).
     return (
-        Activity.objects.filter(**scope_filter("prodi_scope", year), prodi_scope__prodi_id=prodi_id)
+        Activity.objects.filter(**scope_filter(year, "prodi_scope"), prodi_scope__prodi_id=prodi_id)
         .select_related("agreement")
         .order_by("prodi_scope__start_date", "code")
     )

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from simkerma.activities.models import CARRIED_OUT, Activity, ActivityProdiScope, ActivityUnitScope
-from simkerma.activities.scope import ACTIVITY_SCOPE
+from simkerma.activities.scope import ACTIVITY_SCOPE, KPI_INPUTS
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field, Level
 from simkerma.core.versions import cached
@@ -43,7 +43,6 @@ CLOCKS = ("draft_1d", "response_15m", "followup_1d")
 
 
 # The data versions the stored part of the figures depends on.
-KPI_INPUTS = "kpi-inputs"
 DEPENDS_ON = (KPI_INPUTS, ACTIVITY_SCOPE)
 
 
@@ -108,22 +107,19 @@ def _coverage(year: int, active: list[str], covered: set[str]) -> dict[str, Any]
     }
 
 
-def scope_filter(relation: str, year: int) -> dict[str, Any]:
-    """`counted_scope`'s conditions through a relation to a scope table (`unit_scope`, `prodi_scope`)."""
+def scope_filter(year: int, relation: str = "") -> dict[str, Any]:
+    """The conditions on scope rows of the activities carried out in the year, on the scope table
+    itself or through a relation to it (`unit_scope`, `prodi_scope`)."""
     first, last = year_bounds(year)
-    return {
-        f"{relation}__counts__in": [True],
-        f"{relation}__start_date__gte": first,
-        f"{relation}__start_date__lte": last,
-    }
+    prefix = f"{relation}__" if relation else ""
+    # `counts__in=[True]` rather than `counts=True`: SQLite compiles the latter to a bare `WHERE counts`,
+    # which no index serves, and then scans the whole table.
+    return {f"{prefix}counts__in": [True], f"{prefix}start_date__gte": first, f"{prefix}start_date__lte": last}
 
 
 def counted_scope(model: type[ActivityProdiScope] | type[ActivityUnitScope], year: int) -> Any:
     """Scope rows of the activities carried out in the year."""
-    first, last = year_bounds(year)
-    # `counts__in=[True]` rather than `counts=True`: SQLite compiles the latter to a bare `WHERE counts`,
-    # which no index serves, and then scans the whole table.
-    return model.objects.filter(counts__in=[True], start_date__gte=first, start_date__lte=last)
+    return model.objects.filter(**scope_filter(year))
 
 
 def _prodi_coverage(year: int) -> dict[str, Any]:

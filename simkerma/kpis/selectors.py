@@ -64,7 +64,7 @@ def unit_field_activities(*, user: Any, unit: Unit | int, field: str, year: int)
     # walked every activity in date order to find the year's few.
     return (
         Activity.objects.filter(
-            **scope_filter("unit_scope", year), unit_scope__unit_id=unit_id, unit_scope__field=field
+            **scope_filter(year, "unit_scope"), unit_scope__unit_id=unit_id, unit_scope__field=field
         )
         .select_related("agreement")
         .order_by("unit_scope__start_date", "code")
