@@ -66,3 +66,17 @@ def page(browser, live_server, request) -> Iterator:
     context.close()
     if js_errors:
         pytest.fail(f"JavaScript errors in the page: {js_errors}")
+
+
+def pick(page, field: str, query: str, pk: int) -> None:
+    """Type into a search-and-pick widget (templates/widgets/picker.html) and click the result with this id.
+
+    The search box asks for results through htmx, which binds its listeners once the page has loaded;
+    text typed before that would fire no request, so the page's load comes first.
+    """
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("load")
+    page.fill(f"#id_{field}", query)
+    page.locator(f"#id_{field}_results [data-pick='{pk}']").click()
+    expect(page.locator(f"#id_{field}_chosen input[type=hidden][name={field}][value='{pk}']")).to_have_count(1)

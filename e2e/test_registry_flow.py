@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from e2e.conftest import CHROMIUM
+from e2e.conftest import CHROMIUM, pick
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
@@ -46,13 +46,6 @@ def log_in(page: Page, username: str) -> None:
     page.locator("form:has(#id_username) button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator(".usermenu .who")).to_be_visible()
-
-
-def pick(page: Page, field: str, query: str, pk: int) -> None:
-    """Type into a search-and-pick widget and click the result with this id."""
-    page.fill(f"#id_{field}", query)
-    page.locator(f"#id_{field}_results [data-pick='{pk}']").click()
-    expect(page.locator(f"#id_{field}_chosen input[type=hidden][name={field}][value='{pk}']")).to_have_count(1)
 
 
 def fill_agreement(page: Page, *, title: str, start: dt.date, end: dt.date, prodi_pk: int, partner: Partner) -> None:

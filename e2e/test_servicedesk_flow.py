@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from e2e.conftest import CHROMIUM
+from e2e.conftest import CHROMIUM, pick
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
@@ -124,8 +124,7 @@ def test_a_partner_request_goes_from_the_public_form_to_a_signed_agreement(page:
     assert re.fullmatch(r"001/MOU\.PL29/[IVX]+/\d{4}", number)
     expect(page.locator("#id_title")).to_have_value(draft.context["title"])
     page.check("input[name=fields][value=pendidikan]")
-    page.fill("#id_partners", "Galangan")
-    page.locator(f"#id_partners_results [data-pick='{partner.pk}']").click()
+    pick(page, "partners", "Galangan", partner.pk)
     page.click("#sign-submit")
     expect(page.locator("#current-stage")).to_have_attribute("data-stage", Stage.DITANDATANGANI)
     expect(page.locator("#agreement-link")).to_have_text(number)
