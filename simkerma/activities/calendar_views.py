@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
+from simkerma.activities.calendar_days import calendar_days
 from simkerma.activities.calendar_feed import build_feed, feed_name
 from simkerma.activities.models import CalendarToken
-from simkerma.activities.selectors import calendar_entries, feed_activities, feed_meetings
+from simkerma.activities.selectors import feed_activities, feed_meetings
 from simkerma.activities.services import calendar_token_issue, calendar_token_revoke
 from simkerma.core.dates import date_param
 from simkerma.core.downloads import mark_private
@@ -23,6 +24,8 @@ from simkerma.core.http import AuthedHttpRequest
 from simkerma.org.models import Unit
 
 VIEWS = ("month", "week")
+# The most activities a day of each view shows; the rest are "N more", linking to the day's list.
+PER_DAY = {"month": 5, "week": 20}
 
 
 def _grid(view: str, on: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
@@ -49,9 +52,9 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     if unit_pk.isascii() and unit_pk.isdigit():
         unit = Unit.objects.filter(pk=unit_pk).first()
     first, last, previous, following = _grid(view, on)
-    entries = calendar_entries(first, last, unit_id=unit.pk if unit else None)
-    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    weeks = [[(day, entries.get(day, [])) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
+    shown = calendar_days(first, last, per_day=PER_DAY[view], unit_id=unit.pk if unit else None)
+    days = list(shown)
+    weeks = [[(day, shown[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
     context = {
         "view": view,
         "on": on,

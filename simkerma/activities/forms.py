@@ -25,6 +25,7 @@ from simkerma.activities.selectors import ActivityFilters
 from simkerma.agreements.models import Agreement
 from simkerma.core.choices import Field
 from simkerma.core.concurrency import OneTimeTokenFormMixin, VersionedFormMixin
+from simkerma.core.dates import validate_date_range
 from simkerma.core.search import SearchField
 from simkerma.core.widgets import DateInput, DateTimeInput, PickerWidget, TimeInput
 from simkerma.org.models import Prodi, Unit
@@ -211,6 +212,7 @@ class ActivityFilterForm(forms.Form):
         label=_("Agreement"), required=False, queryset=Agreement.objects.all(), widget=forms.HiddenInput
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+    on = forms.DateField(label=_("Running on"), required=False, widget=DateInput(), validators=[validate_date_range])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,6 +232,7 @@ class ActivityFilterForm(forms.Form):
             unit=data.get("unit"),
             agreement=data.get("agreement"),
             year=data.get("year"),
+            on=data.get("on"),
         )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from simkerma.accounts.models import WRITER_ROLES, User
+from simkerma.activities.spans import SpanClass, overlap
 from simkerma.agreements.models import AGREEMENT_SEARCH, Agreement
 from simkerma.core.choices import Field, Level
 from simkerma.core.dates import WIB
@@ -178,9 +179,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def overlapping(self, first: dt.date, last: dt.date) -> ActivityQuerySet:
         """Activities with at least one day between first and last (both included)."""
-        return self.filter(start_date__lte=last).filter(
-            Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
-        )
+        return self.filter(overlap(first, last))
 
     def for_unit(self, unit: Unit | int) -> ActivityQuerySet:
         """Activities that count for the unit: among its (effective) units, or one of its (effective)
@@ -222,6 +221,13 @@ class Activity(TimeStampedModel):
     start_time = models.TimeField(_("start time"), null=True, blank=True, help_text=_("Empty for an all-day activity."))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
+    # Computed by the database from the dates, so every writer (bulk ones too) keeps it (spans.py).
+    span_class = models.GeneratedField(
+        expression=SpanClass("start_date", "end_date"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("span class"),
+    )
     place = models.CharField(_("place"), max_length=255, blank=True)
     online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
     pic = models.ForeignKey(
@@ -293,7 +299,7 @@ class Activity(TimeStampedModel):
     )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[units, prodi])
+    history = HistoricalRecords(m2m_fields=[units, prodi], excluded_fields=["span_class"])
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -302,6 +308,7 @@ class Activity(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "start_date"], name="activity_status_start"),
             models.Index(fields=["start_date"], name="activity_start"),
+            models.Index(fields=["span_class", "start_date"], name="activity_span_start"),
             models.Index(fields=["field", "start_date"], name="activity_field_start"),
         ]
         constraints = [

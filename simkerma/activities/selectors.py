@@ -1,4 +1,4 @@
-"""Reads that gather activities for pages: the role home panel, the calendar and the feed."""
+"""Reads that gather activities for pages: the role home panel and the feed (the calendar: calendar_days)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ class ActivityFilters:
     unit: Unit | None = None
     agreement: Agreement | None = None
     year: int | None = None
+    on: dt.date | None = None  # running on that day
 
 
 def activity_list(*, user: Any, filters: ActivityFilters) -> ActivityQuerySet:
@@ -69,14 +70,16 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> ActivityQuerySet:
         qs = qs.filter(agreement=filters.agreement)
     if filters.year:
         qs = qs.in_year(filters.year)
+    if filters.on:
+        qs = qs.overlapping(filters.on, filters.on)
     return qs.order_by("-start_date", "-pk")
 
 
 def activity_list_count(*, user: Any, filters: ActivityFilters) -> int:
     """How many activities `activity_list` gives. Filtered by unit, and by nothing the scope table
-    does not hold (words, kind), the unit's scope rows are counted in an index, without reading
+    does not hold (words, kind, the day), the unit's scope rows are counted in an index, without reading
     the activities."""
-    if filters.unit is None or filters.q or filters.kind:
+    if filters.unit is None or filters.q or filters.kind or filters.on:
         return activity_list(user=user, filters=filters).count()
     if not can_read(user):
         raise PermissionDenied
@@ -195,52 +198,6 @@ def waiting_for(user: Any, today: dt.date) -> Waiting:
         expiring = expiring.for_unit(unit_id)
     waiting.expiring = _take(expiring.order_by("end_date", "pk"))
     return waiting
-
-
-# --- calendar ---------------------------------------------------------------------------------
-
-
-@dataclass
-class CalendarEntry:
-    kind: str  # "activity" or "meeting"
-    title: str
-    url: str
-    status: str
-    time: dt.time | None
-    obj: Any
-
-
-def calendar_entries(first: dt.date, last: dt.date, *, unit_id: int | None = None) -> dict[dt.date, list[Any]]:
-    """Activities (not cancelled) and coordination meetings between first and last, by day (WIB)."""
-    activities = Activity.objects.exclude(status=S.BATAL).overlapping(first, last)
-    meetings = CoordinationRecord.objects.filter(kind__in=MEETING_KINDS).select_related("activity")
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=WIB)
-    meetings = meetings.filter(held_at__gte=start, held_at__lt=end)
-    if unit_id is not None:
-        activities = activities.for_unit(unit_id)
-        meetings = meetings.filter(activity__in=Activity.objects.for_unit(unit_id))
-    days: dict[dt.date, list[Any]] = {}
-    for activity in activities.only("pk", "code", "title", "status", "start_date", "end_date", "start_time").order_by(
-        "start_date", "start_time", "pk"
-    )[:2000]:
-        day = max(activity.start_date, first)
-        while day <= min(activity.last_date, last):
-            time = activity.start_time if day == activity.start_date else None
-            entry = CalendarEntry(
-                "activity", activity.title, activity.get_absolute_url(), activity.status, time, activity
-            )
-            days.setdefault(day, []).append(entry)
-            day += dt.timedelta(days=1)
-    for meeting in meetings.order_by("held_at", "pk")[:2000]:
-        local = timezone.localtime(meeting.held_at)
-        entry = CalendarEntry(
-            "meeting", meeting.activity.title, meeting.get_absolute_url(), meeting.kind, local.time(), meeting
-        )
-        days.setdefault(local.date(), []).append(entry)
-    for entries in days.values():
-        entries.sort(key=lambda e: (e.time is not None, e.time or dt.time.min))
-    return days
 
 
 # --- personal feed ----------------------------------------------------------------------------

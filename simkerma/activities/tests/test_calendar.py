@@ -60,9 +60,9 @@ def shown(response) -> dict[str, set[str]]:
     """The calendar's entries by day, as 'activity:<pk>' / 'meeting:<pk>'."""
     days: dict[str, set[str]] = {}
     for week in response.context["weeks"]:
-        for day, entries in week:
-            if entries:
-                days[day.isoformat()] = {f"{e.kind}:{e.obj.pk}" for e in entries}
+        for day, shown_day in week:
+            if shown_day.entries:
+                days[day.isoformat()] = {f"{e.kind}:{e.obj.pk}" for e in shown_day.entries}
     return days
 
 
@@ -105,16 +105,67 @@ def test_it_navigates_with_htmx_fragments(client_for, staff, items):
     assert "<html" not in response.content.decode()
 
 
+def crowd(day: dt.date, count: int, agreement) -> list:
+    """`count` activities starting on `day`: a third at 09:00, the rest all day."""
+    return [
+        ActivityFactory(agreement=agreement, start_date=day, start_time=dt.time(9, 0) if i % 3 == 0 else None)
+        for i in range(count)
+    ]
+
+
+def test_a_crowded_day_shows_what_starts_on_it_and_links_the_rest(client_for, staff, items, agreement_if):
+    long = ActivityFactory(agreement=agreement_if, start_date=D(2026, 11, 1), end_date=D(2027, 2, 1))
+    crowded = crowd(D(2026, 12, 16), 8, agreement_if)
+    response = client_for(staff).get(reverse("activities:calendar"), {"view": "month", "date": "2026-12-01"})
+
+    days = {day: shown for week in response.context["weeks"] for day, shown in week}
+    # Eight start on the 16th and one runs through it: the five all-day starts are shown, four more linked.
+    all_day = [a.pk for a in crowded if a.start_time is None]
+    assert [e.obj.pk for e in days[D(2026, 12, 16)].entries] == all_day
+    assert days[D(2026, 12, 16)].more == 4
+    # Where everything fits, the long activity is on every day, beside what starts there.
+    assert [e.obj.pk for e in days[D(2026, 12, 17)].entries] == [long.pk]
+    assert days[D(2026, 12, 17)].more == 0
+    assert {e.obj.pk for e in days[D(2026, 12, 14)].entries} == {long.pk, items["if_timed"].pk}
+    assert all(shown.more == 0 and shown.entries for day, shown in days.items() if day != D(2026, 12, 16))
+
+    html = response.content.decode()
+    assert html.count('class="event more"') == 1
+    assert f'data-more="4" href="{reverse("activities:list")}?on=2026-12-16">4 kegiatan lainnya</a>' in html
+
+    # The week view shows twenty a day: all nine.
+    week = client_for(staff).get(reverse("activities:calendar"), {"view": "week", "date": "2026-12-16"})
+    wdays = {day: shown for w in week.context["weeks"] for day, shown in w}
+    assert len(wdays[D(2026, 12, 16)].entries) == 9 and wdays[D(2026, 12, 16)].more == 0
+
+
+def test_the_days_list_links_to_the_activities_running_that_day(client_for, staff, items, agreement_if):
+    long = ActivityFactory(agreement=agreement_if, start_date=D(2026, 11, 1), end_date=D(2027, 2, 1))
+    response = client_for(staff).get(reverse("activities:list"), {"on": "2026-12-14"})
+    assert {a.pk for a in response.context["page_obj"]} == {long.pk, items["if_timed"].pk}
+
+    refused = client_for(staff).get(reverse("activities:list"), {"on": "9999-01-01"})
+    assert "on" in refused.context["form"].errors
+
+
 def test_it_shows_the_calendar_in_a_fixed_number_of_queries(
-    client_for, staff, items, meetings, django_assert_max_num_queries
+    client_for, staff, items, meetings, agreement_if, jurusan_if, django_assert_num_queries
 ):
     client = client_for(staff)
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(8):  # every day fits
         client.get(reverse("activities:calendar"), {"date": "2026-12-01"})
     for day in range(1, 28):
         CoordinationRecordFactory(activity=ActivityFactory(start_date=D(2026, 12, day)), held_at=wib(2026, 12, day, 10))
-    with django_assert_max_num_queries(7):
+    crowd(D(2026, 12, 16), 10, agreement_if)
+    ActivityFactory(agreement=agreement_if, start_date=D(2026, 1, 1), end_date=D(2027, 12, 31))
+    with django_assert_num_queries(9):  # a crowded day adds the query of what starts on crowded days
         client.get(reverse("activities:calendar"), {"date": "2026-12-01"})
+    for day in range(1, 28):
+        crowd(D(2026, 12, day), 7, agreement_if)
+    with django_assert_num_queries(9):  # and then it is the same however many days are crowded
+        client.get(reverse("activities:calendar"), {"date": "2026-12-01"})
+    with django_assert_num_queries(10):  # one more for the unit's filter, the unit looked up
+        client.get(reverse("activities:calendar"), {"date": "2026-12-01", "unit": jurusan_if.pk})
 
 
 def feed(client, token: str) -> Calendar:

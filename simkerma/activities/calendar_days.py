@@ -1,0 +1,157 @@
+"""The calendar's days: what each day of a month or a week shows, in a few queries whatever the data.
+
+A day shows at most `per_day` activities: all of them when they fit; when they do not, those that
+start that day (all-day ones first, then by time), and "N more", linking to the day's list. The
+counts come from one grouped query over the span index (spans.py); the activities that start on a
+crowded day, from one query that reads at most `per_day` rows of the start-date index per day; the
+activities continuing from earlier days, only for the days where everything fits. A large
+university has thousands of activities running on any day; the page costs the same as a small
+office's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from simkerma.activities.models import Activity, ActivityQuerySet, ActivityStatus, CoordinationRecord
+from simkerma.activities.selectors import MEETING_KINDS
+from simkerma.activities.spans import overlap
+from simkerma.core.dates import WIB
+
+# The most coordination meetings read for one grid.
+MEETINGS_SHOWN = 2000
+ACTIVITY_FIELDS = ("pk", "code", "title", "status", "start_date", "end_date", "start_time")
+# Activities in order of start: the day, all-day ones first, then the time (alike on both databases).
+START_ORDER = ("start_date", F("start_time").asc(nulls_first=True), "pk")
+
+
+@dataclass
+class CalendarEntry:
+    kind: str  # "activity" or "meeting"
+    title: str
+    url: str
+    status: str
+    time: dt.time | None
+    obj: Any
+
+
+@dataclass
+class CalendarDay:
+    """One day of the grid: the entries shown, and how many activities of the day are not."""
+
+    entries: list[CalendarEntry] = field(default_factory=list)
+    more: int = 0
+
+
+def calendar_days(
+    first: dt.date, last: dt.date, *, per_day: int, unit_id: int | None = None
+) -> dict[dt.date, CalendarDay]:
+    """Activities (not cancelled) and coordination meetings between first and last, by day (WIB)."""
+    activities = Activity.objects.exclude(status=ActivityStatus.BATAL)
+    meetings = CoordinationRecord.objects.filter(kind__in=MEETING_KINDS).select_related("activity")
+    if unit_id is not None:
+        activities = activities.for_unit(unit_id)
+        meetings = meetings.filter(activity__in=Activity.objects.for_unit(unit_id))
+    totals = _totals(activities, first, last)
+    days = {first + dt.timedelta(days=i): CalendarDay() for i in range((last - first).days + 1)}
+    fitting = {day for day in days if 0 < totals.get(day, 0) <= per_day}
+    crowded = [day for day in days if totals.get(day, 0) > per_day]
+    for activity in _running_on(activities, sorted(fitting)):
+        for day in _days_of(activity, first, last):
+            if day in fitting:
+                days[day].entries.append(_entry(activity, day))
+    for activity in _starting_on(activities, crowded, per_day):
+        days[activity.start_date].entries.append(_entry(activity, activity.start_date))
+    for day, calendar_day in days.items():
+        calendar_day.more = totals.get(day, 0) - len(calendar_day.entries)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=WIB)
+    for meeting in meetings.filter(held_at__gte=start, held_at__lt=end).order_by("held_at", "pk")[:MEETINGS_SHOWN]:
+        local = timezone.localtime(meeting.held_at)
+        entry = CalendarEntry(
+            "meeting", meeting.activity.title, meeting.get_absolute_url(), meeting.kind, local.time(), meeting
+        )
+        days[local.date()].entries.append(entry)
+    for calendar_day in days.values():
+        calendar_day.entries.sort(key=lambda e: (e.time is not None, e.time or dt.time.min))
+    return days
+
+
+def _totals(activities: ActivityQuerySet, first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """How many activities each day of the grid has: one count per (first, last) day in the grid,
+    added up day by day."""
+    clipped = (
+        activities.filter(overlap(first, last))
+        .annotate(
+            shown_from=Greatest(F("start_date"), Value(first)),
+            shown_to=Least(Coalesce(F("end_date"), F("start_date")), Value(last)),
+        )
+        .order_by()
+        .values_list("shown_from", "shown_to")
+        .annotate(n=Count("pk"))
+    )
+    change = [0] * ((last - first).days + 2)
+    for shown_from, shown_to, n in clipped:
+        change[(_as_date(shown_from) - first).days] += n
+        change[(_as_date(shown_to) - first).days + 1] -= n
+    totals: dict[dt.date, int] = {}
+    running = 0
+    for offset, step in enumerate(change[:-1]):
+        running += step
+        if running:
+            totals[first + dt.timedelta(days=offset)] = running
+    return totals
+
+
+def _as_date(value: Any) -> dt.date:
+    """A grouped date as the database gives it (SQLite's GREATEST gives the ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _running_on(activities: ActivityQuerySet, days: list[dt.date]) -> list[Activity]:
+    """Every activity on these days, in order of start; each day has at most `per_day` of them."""
+    if not days:
+        return []
+    periods: list[list[dt.date]] = []
+    for day in days:
+        if periods and periods[-1][1] + dt.timedelta(days=1) == day:
+            periods[-1][1] = day
+        else:
+            periods.append([day, day])
+    matching = reduce(or_, (overlap(start, end) for start, end in periods), Q(pk__in=[]))
+    return list(activities.filter(matching).only(*ACTIVITY_FIELDS).order_by(*START_ORDER))
+
+
+def _starting_on(activities: ActivityQuerySet, days: list[dt.date], per_day: int) -> list[Activity]:
+    """The first `per_day` activities starting on each of these days (all-day ones first, then by time):
+    one query, a UNION of each day's first rows, so that each day reads only those rows of the index."""
+    if not days:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, day in enumerate(days):
+        first = activities.filter(start_date=day).only(*ACTIVITY_FIELDS).order_by(*START_ORDER)[:per_day]
+        sql, day_params = first.query.sql_with_params()
+        # Wrapped, so each part keeps its LIMIT (SQLite refuses one on a compound's own members).
+        parts.append(f"SELECT * FROM ({sql}) AS day{i}")  # noqa: S608 (Django's own SQL, the values parameters)
+        params.extend(day_params)
+    found = list(Activity.objects.raw(" UNION ALL ".join(parts), params))
+    return sorted(found, key=lambda a: (a.start_date, a.start_time is not None, a.start_time or dt.time.min, a.pk))
+
+
+def _days_of(activity: Activity, first: dt.date, last: dt.date) -> list[dt.date]:
+    day, end = max(activity.start_date, first), min(activity.last_date, last)
+    return [day + dt.timedelta(days=i) for i in range((end - day).days + 1)]
+
+
+def _entry(activity: Activity, day: dt.date) -> CalendarEntry:
+    time = activity.start_time if day == activity.start_date else None
+    return CalendarEntry("activity", activity.title, activity.get_absolute_url(), activity.status, time, activity)
