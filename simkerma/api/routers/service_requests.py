@@ -21,7 +21,7 @@ from simkerma.api.schemas import (
 )
 from simkerma.partners.models import Partner
 from simkerma.servicedesk.models import ServiceRequest
-from simkerma.servicedesk.selectors import RequestFilters, RequestOrder, request_list
+from simkerma.servicedesk.selectors import RequestFilters, RequestOrder, request_list, request_list_count
 from simkerma.servicedesk.services import ServiceRequestData, service_request_create
 
 router = Router(tags=["Service requests"])
@@ -40,7 +40,9 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict[str,
         open_only=query.open_only,
         order=RequestOrder(query.order),
     )
-    return page_of(request, request_list(user=request.user, filters=filters), query)
+    rows = request_list(user=request.user, filters=filters)
+    # The total is the list's own count, cached under the requests' data version (without words).
+    return page_of(request, rows, query, count=lambda: request_list_count(user=request.user, filters=filters))
 
 
 def _one(request: HttpRequest, **lookup: Any) -> ServiceRequest:

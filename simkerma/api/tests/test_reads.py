@@ -261,8 +261,11 @@ def _make(kind, n, jurusan_if, prodi_if):
 
 
 # Per list: the token lookup, the count, the page, and one query per prefetched relation
-# (an activity's units, prodi, funds per year and outputs used by the partner).
-PINNED = {"partners": 3, "agreements": 7, "activities": 7, "service-requests": 3}
+# (an activity's units, prodi, funds per year and outputs used by the partner). The requests' total
+# is the desk list's, cached under their data version (the tests' cache is in memory): after a
+# write, the versions and the count; then the versions alone.
+PINNED = {"partners": 3, "agreements": 7, "activities": 7, "service-requests": 4}
+PINNED_WARM = {"service-requests": 3}
 
 
 @pytest.mark.parametrize("kind", list(PINNED))
@@ -275,6 +278,8 @@ def test_it_pages_with_a_pinned_number_of_queries(bearer, auditor, jurusan_if, p
     many = _queries(client, f"{API}/{kind}?limit=100")
     assert few[1] < many[1]
     assert few[0] == many[0] == PINNED[kind]
+    again = _queries(client, f"{API}/{kind}?limit=100")
+    assert again == (PINNED_WARM.get(kind, PINNED[kind]), many[1])
 
 
 @pytest.mark.parametrize(
