@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -155,6 +156,20 @@ def evaluation_year(now: dt.datetime | None = None) -> int:
 
 
 DUE_DEPENDS_ON = (KPI_INPUTS, ACTIVITY_SCOPE)
+
+
+def due_page(year: int, *, user: Any, number: Any, per_page: int) -> Page:
+    """One page of `evaluations_due`, in number order. For the team (every agreement) the ordered ids
+    are cached under the versions the home panel's figure uses, so a page reads only its own rows;
+    a unit's list is smaller and is read each time."""
+    due = evaluations_due(year, user=user)
+    if user.is_unit_scoped:
+        return Paginator(due.only("pk", "number", "title"), per_page).get_page(number)
+    ids = cached(f"evaluations:due-ids:{year}", DUE_DEPENDS_ON, lambda: list(due.values_list("pk", flat=True)))
+    page = Paginator(ids, per_page).get_page(number)
+    rows = Agreement.objects.only("pk", "number", "title").in_bulk(list(page.object_list))
+    page.object_list = cast(Any, [rows[pk] for pk in page.object_list if pk in rows])
+    return page
 
 
 def home_panel(user: Any) -> Mapping[str, Any] | None:

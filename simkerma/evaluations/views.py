@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,9 +30,9 @@ from simkerma.evaluations.permissions import (
 from simkerma.evaluations.selectors import (
     EvaluationFilters,
     agreement_evaluation_page,
+    due_page,
     evaluation_list,
     evaluation_year,
-    evaluations_due,
     monitoring_list,
     survey_summaries,
 )
@@ -74,11 +75,16 @@ def get_evaluation_for_user(request: AuthedHttpRequest, pk: int, *, write: bool 
 @require(can_view_evaluations)
 def evaluation_index(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request, evaluation_year())
+    size = settings.SIMKERMA_PAGE_SIZE
     evaluations = evaluation_list(user=request.user, filters=EvaluationFilters(year=year))
     return render(
         request,
         "evaluations/list.html",
-        {"year": year, "evaluations": evaluations[:500], "due": evaluations_due(year, user=request.user)[:500]},
+        {
+            "year": year,
+            "evaluations": Paginator(evaluations, size).get_page(request.GET.get("page")),
+            "due": due_page(year, user=request.user, number=request.GET.get("due"), per_page=size),
+        },
     )
 
 

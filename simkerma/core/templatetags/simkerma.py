@@ -17,6 +17,13 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context: dict[str, Any], param: str, number: Any) -> str:
+    """The current query string with the page parameter `param` set to `number` (two lists on one page
+    page apart: `?page=` and, say, `?due=`)."""
+    return query_replace(context, **{param: number})
+
+
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)

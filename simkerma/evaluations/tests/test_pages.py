@@ -43,7 +43,9 @@ def _index_queries(client, user, n, django_assert_num_queries):
     return page, captured
 
 
-QUERIES = {"index": 6, "agreement": 11}
+# The index: the session, the user, the due ids (their versions; the tests' cache is in memory) and
+# the page's agreements, the evaluations' count and page.
+QUERIES = {"index": 8, "agreement": 11}
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -55,6 +57,33 @@ def test_it_lists_the_years_evaluations_and_those_still_due_in_the_same_queries(
     assert content.count("Catatan") == 0  # notes are on the detail page
     assert content.count('href="/evaluasi/dokumen/') == n  # the agreements still due
     assert content.count("EV-") == n  # the evaluated ones
+
+
+def test_it_pages_both_lists_and_the_due_ids_follow_each_evaluation(client, staff):
+    _evaluated(30)
+    client.force_login(staff)
+    url = reverse("evaluations:index")
+
+    def listed(page, section):
+        html = page.content.decode()
+        part = html[html.index(f'id="{section}"') :]
+        part = part[: part.index("</section>")]
+        return part.count('href="/evaluasi/dokumen/' if section == "due" else "EV-"), part
+
+    first = client.get(url, {"year": 2025})
+    assert listed(first, "due")[0] == 25 and listed(first, "evaluated")[0] == 25
+    assert '<span class="badge" id="due-count">30</span>' in first.content.decode()
+    assert "?year=2025&amp;due=2" in listed(first, "due")[1]
+    assert "?year=2025&amp;page=2" in listed(first, "evaluated")[1]
+    second = client.get(url, {"year": 2025, "due": 2, "page": 2})
+    assert listed(second, "due")[0] == 5 and listed(second, "evaluated")[0] == 5
+
+    # An evaluation written takes its agreement off the cached list at once.
+    due = first.context["due"].object_list[0]
+    EvaluationFactory(agreement=due, year=2025)
+    after = client.get(url, {"year": 2025})
+    assert '<span class="badge" id="due-count">29</span>' in after.content.decode()
+    assert due not in after.context["due"].object_list
 
 
 def test_it_refuses_the_outsider(client, outsider):
