@@ -14,20 +14,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import groupby
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, F, Q, Value
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import reverse
 from django.utils import timezone
 
 from simkerma.activities.models import Activity, ActivityQuerySet, ActivityStatus, CoordinationRecord
 from simkerma.activities.selectors import MEETING_KINDS
-from simkerma.activities.spans import overlap
+from simkerma.activities.spans import TOP, earliest_start, in_class, overlap, reaches
 from simkerma.core.dates import WIB
 
 # The most coordination meetings read for one grid.
 MEETINGS_SHOWN = 2000
+# Values no query otherwise holds, replaced in each member of a UNION (`_union`).
+_MARK_CLASS = 32_001  # within the column's range, so Django keeps the condition
+_MARK_DAY = dt.date(1001, 2, 3)
+_MARK_PK = 987_654_321
 ACTIVITY_FIELDS = ("pk", "code", "title", "status", "start_date", "end_date", "start_time")
 # Activities in order of start: the day, all-day ones first, then the time (alike on both databases).
 START_ORDER = ("start_date", F("start_time").asc(nulls_first=True), "pk")
@@ -49,6 +56,7 @@ class CalendarDay:
 
     entries: list[CalendarEntry] = field(default_factory=list)
     more: int = 0
+    html: str = ""  # the entries as the page shows them (calendar_views.entries_html)
 
 
 def calendar_days(
@@ -62,14 +70,16 @@ def calendar_days(
         meetings = meetings.filter(activity__in=Activity.objects.for_unit(unit_id))
     totals = _totals(activities, first, last)
     days = {first + dt.timedelta(days=i): CalendarDay() for i in range((last - first).days + 1)}
+    # Each entry's address from one reverse(): a month shows some 200 (the URL pattern holds the pk alone).
+    detail = reverse("activities:detail", args=[_MARK_PK]).replace(str(_MARK_PK), "{}")
     fitting = {day for day in days if 0 < totals.get(day, 0) <= per_day}
     crowded = [day for day in days if totals.get(day, 0) > per_day]
     for activity in _running_on(activities, sorted(fitting)):
         for day in _days_of(activity, first, last):
             if day in fitting:
-                days[day].entries.append(_entry(activity, day))
+                days[day].entries.append(_entry(activity, day, detail))
     for activity in _starting_on(activities, crowded, per_day):
-        days[activity.start_date].entries.append(_entry(activity, activity.start_date))
+        days[activity.start_date].entries.append(_entry(activity, activity.start_date, detail))
     for day, calendar_day in days.items():
         calendar_day.more = totals.get(day, 0) - len(calendar_day.entries)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
@@ -87,19 +97,25 @@ def calendar_days(
 
 def _totals(activities: ActivityQuerySet, first: dt.date, last: dt.date) -> dict[dt.date, int]:
     """How many activities each day of the grid has: one count per (first, last) day in the grid,
-    added up day by day."""
+    added up day by day. The rows are read class by class (spans.py), each class one range of the
+    (span class, start, end, status) index that holds every column read, so no row is visited."""
     clipped = (
-        activities.filter(overlap(first, last))
+        activities.filter(in_class(_MARK_CLASS, _MARK_DAY, last) & reaches(first))
         .annotate(
             shown_from=Greatest(F("start_date"), Value(first)),
             shown_to=Least(Coalesce(F("end_date"), F("start_date")), Value(last)),
         )
         .order_by()
         .values_list("shown_from", "shown_to")
-        .annotate(n=Count("pk"))
     )
+    parts = [(span_class, earliest_start(span_class, first)) for span_class in range(TOP + 1)]
+    sql, params = _union(clipped, (_MARK_CLASS, _MARK_DAY), parts)
+    grouped = f"SELECT shown_from, shown_to, COUNT(*) FROM ({sql}) AS grid GROUP BY shown_from, shown_to"  # noqa: S608 (Django's own SQL, the values parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        rows = cursor.fetchall()
     change = [0] * ((last - first).days + 2)
-    for shown_from, shown_to, n in clipped:
+    for shown_from, shown_to, n in rows:
         change[(_as_date(shown_from) - first).days] += n
         change[(_as_date(shown_to) - first).days + 1] -= n
     totals: dict[dt.date, int] = {}
@@ -109,6 +125,26 @@ def _totals(activities: ActivityQuerySet, first: dt.date, last: dt.date) -> dict
         if running:
             totals[first + dt.timedelta(days=offset)] = running
     return totals
+
+
+def _union(queryset: QuerySet[Any], markers: tuple[Any, ...], parts: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """A UNION ALL of `queryset` once per part, each with the marker values replaced by the part's:
+    the SQL is compiled once (compiling a query costs more than running one of these). Each member
+    is wrapped, so it keeps its own LIMIT (SQLite refuses one on a compound's own members)."""
+    sql, compiled = queryset.query.sql_with_params()
+    adapted = [_adapt(marker) for marker in markers]
+    at = [[i for i, value in enumerate(compiled) if value == marker] for marker in adapted]
+    assert all(len(places) == 1 for places in at), "each marker is one parameter of the query"
+    where = {places[0]: n for n, places in enumerate(at)}
+    params: list[Any] = []
+    for part in parts:
+        params.extend(_adapt(part[where[i]]) if i in where else value for i, value in enumerate(compiled))
+    members = [f"SELECT * FROM ({sql}) AS part{i}" for i in range(len(parts))]  # noqa: S608 (as above)
+    return " UNION ALL ".join(members), params
+
+
+def _adapt(value: Any) -> Any:
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, dt.date) else value
 
 
 def _as_date(value: Any) -> dt.date:
@@ -131,20 +167,24 @@ def _running_on(activities: ActivityQuerySet, days: list[dt.date]) -> list[Activ
 
 
 def _starting_on(activities: ActivityQuerySet, days: list[dt.date], per_day: int) -> list[Activity]:
-    """The first `per_day` activities starting on each of these days (all-day ones first, then by time):
-    one query, a UNION of each day's first rows, so that each day reads only those rows of the index."""
+    """The first `per_day` activities starting on each of these days, all-day ones first (by id),
+    then by time: one query, for each day its first all-day rows and its first timed rows of the
+    (start date, start time, id) index, both databases placing no time alike."""
     if not days:
         return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for i, day in enumerate(days):
-        first = activities.filter(start_date=day).only(*ACTIVITY_FIELDS).order_by(*START_ORDER)[:per_day]
-        sql, day_params = first.query.sql_with_params()
-        # Wrapped, so each part keeps its LIMIT (SQLite refuses one on a compound's own members).
-        parts.append(f"SELECT * FROM ({sql}) AS day{i}")  # noqa: S608 (Django's own SQL, the values parameters)
-        params.extend(day_params)
-    found = list(Activity.objects.raw(" UNION ALL ".join(parts), params))
-    return sorted(found, key=lambda a: (a.start_date, a.start_time is not None, a.start_time or dt.time.min, a.pk))
+    on_day = activities.filter(start_date=_MARK_DAY).only(*ACTIVITY_FIELDS)
+    all_day = on_day.filter(start_time__isnull=True).order_by("pk")[:per_day]
+    timed = on_day.filter(start_time__isnull=False).order_by("start_time", "pk")[:per_day]
+    parts = [(day,) for day in days]
+    (all_day_sql, all_day_params), (timed_sql, timed_params) = (
+        _union(first, (_MARK_DAY,), parts) for first in (all_day, timed)
+    )
+    found = list(Activity.objects.raw(f"{all_day_sql} UNION ALL {timed_sql}", [*all_day_params, *timed_params]))
+    found.sort(key=lambda a: (a.start_date, a.start_time is not None, a.start_time or dt.time.min, a.pk))
+    shown: list[Activity] = []
+    for _, same_day in groupby(found, key=lambda a: a.start_date):
+        shown.extend(list(same_day)[:per_day])
+    return shown
 
 
 def _days_of(activity: Activity, first: dt.date, last: dt.date) -> list[dt.date]:
@@ -152,6 +192,6 @@ def _days_of(activity: Activity, first: dt.date, last: dt.date) -> list[dt.date]
     return [day + dt.timedelta(days=i) for i in range((end - day).days + 1)]
 
 
-def _entry(activity: Activity, day: dt.date) -> CalendarEntry:
+def _entry(activity: Activity, day: dt.date, detail: str) -> CalendarEntry:
     time = activity.start_time if day == activity.start_date else None
-    return CalendarEntry("activity", activity.title, activity.get_absolute_url(), activity.status, time, activity)
+    return CalendarEntry("activity", activity.title, detail.format(activity.pk), activity.status, time, activity)

@@ -8,12 +8,15 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simkerma.accounts.permissions import can_read, require
-from simkerma.activities.calendar_days import calendar_days
+from simkerma.activities.calendar_days import CalendarEntry, calendar_days
 from simkerma.activities.calendar_feed import build_feed, feed_name
 from simkerma.activities.models import CalendarToken
 from simkerma.activities.selectors import feed_activities, feed_meetings
@@ -41,6 +44,31 @@ def _grid(view: str, on: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
     return first, last, previous, month_last + dt.timedelta(days=1)
 
 
+def entries_html(entries: list[CalendarEntry], meeting: str) -> SafeString:
+    """A day's entries as links, written here rather than by the template: a month at a large
+    university shows some 200, and each cost the template about a tenth of a millisecond."""
+    links = []
+    for e in entries:
+        if e.kind == "meeting":
+            css, label = "meeting", f"{meeting}: {e.title}"
+        else:
+            css, label = f"act-status act-{e.status}", e.title
+        if e.time:
+            label = f"{e.time:%H:%M} {label}"
+        links.append(
+            format_html(
+                '<a class="event {}" data-kind="{}" data-pk="{}" href="{}" title="{}">{}</a>',
+                css,
+                e.kind,
+                e.obj.pk,
+                e.url,
+                e.title,
+                label,
+            )
+        )
+    return mark_safe("".join(links))  # each link escaped by format_html
+
+
 @require(can_read)
 def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     view = request.GET.get("view") or "month"
@@ -53,6 +81,9 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
         unit = Unit.objects.filter(pk=unit_pk).first()
     first, last, previous, following = _grid(view, on)
     shown = calendar_days(first, last, per_day=PER_DAY[view], unit_id=unit.pk if unit else None)
+    meeting = _("Meeting")
+    for day in shown.values():
+        day.html = entries_html(day.entries, meeting)
     days = list(shown)
     weeks = [[(day, shown[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
     context = {
@@ -67,6 +98,7 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
         "unit": unit,
         "units": Unit.objects.order_by("code").only("pk", "code"),
         "weekdays": days[:7],
+        "list_url": reverse("activities:list"),
     }
     template = "activities/_calendar.html" if request.htmx else "activities/calendar.html"
     return render(request, template, context)

@@ -308,7 +308,9 @@ class Activity(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "start_date"], name="activity_status_start"),
             models.Index(fields=["start_date"], name="activity_start"),
-            models.Index(fields=["span_class", "start_date"], name="activity_span_start"),
+            models.Index(fields=["span_class", "start_date", "end_date", "status"], name="activity_span_start"),
+            # The calendar's first activities of a day: all-day ones by id, then timed ones by time.
+            models.Index(fields=["start_date", "start_time", "id"], name="activity_start_time"),
             models.Index(fields=["field", "start_date"], name="activity_field_start"),
         ]
         constraints = [

@@ -59,20 +59,30 @@ class SpanClass(Func):
         raise NotSupportedError(f"The span class needs SQLite or PostgreSQL, not {connection.vendor}.")
 
 
-def _days_before(day: dt.date, days: int) -> dt.date:
+def earliest_start(span_class: int, first: dt.date) -> dt.date:
+    """The earliest start of an activity of this class that still reaches `first`."""
+    days = reach(span_class)
+    if days is None:
+        return dt.date.min
     try:
-        return day - dt.timedelta(days=days)
+        return first - dt.timedelta(days=days)
     except OverflowError:
         return dt.date.min
+
+
+def reaches(first: dt.date) -> Q:
+    """Activities whose last day is `first` or later."""
+    return Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+
+
+def in_class(span_class: int, earliest: dt.date, last: dt.date) -> Q:
+    """The activities of one class starting between `earliest` and `last`: one range of the index."""
+    return Q(span_class=span_class, start_date__gte=earliest, start_date__lte=last)
 
 
 def overlap(first: dt.date, last: dt.date) -> Q:
     """Activities with at least one day between first and last (both included)."""
     ranges = Q()
     for span_class in range(TOP + 1):
-        days = reach(span_class)
-        term = Q(span_class=span_class, start_date__lte=last)
-        if days is not None:
-            term &= Q(start_date__gte=_days_before(first, days))
-        ranges |= term
-    return ranges & (Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first))
+        ranges |= in_class(span_class, earliest_start(span_class, first), last)
+    return ranges & reaches(first)

@@ -23,6 +23,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='activity',
-            index=models.Index(fields=['span_class', 'start_date'], name='activity_span_start'),
+            index=models.Index(fields=['span_class', 'start_date', 'end_date', 'status'], name='activity_span_start'),
+        ),
+        migrations.AddIndex(
+            model_name='activity',
+            index=models.Index(fields=['start_date', 'start_time', 'id'], name='activity_start_time'),
         ),
     ]

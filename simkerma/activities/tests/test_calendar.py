@@ -139,6 +139,22 @@ def test_a_crowded_day_shows_what_starts_on_it_and_links_the_rest(client_for, st
     assert len(wdays[D(2026, 12, 16)].entries) == 9 and wdays[D(2026, 12, 16)].more == 0
 
 
+def test_a_crowded_days_timed_starts_fill_after_the_all_day_ones_earliest_first(client_for, staff, agreement_if):
+    ActivityFactory(agreement=agreement_if, start_date=D(2026, 11, 1), end_date=D(2027, 2, 1))
+    day = D(2026, 12, 18)
+    all_day = [ActivityFactory(agreement=agreement_if, start_date=day) for _ in range(2)]
+    timed = {
+        hour: ActivityFactory(agreement=agreement_if, start_date=day, start_time=dt.time(hour, 0))
+        for hour in (15, 8, 10, 9, 11, 7)
+    }
+    response = client_for(staff).get(reverse("activities:calendar"), {"view": "month", "date": "2026-12-01"})
+    shown_day = next(shown for week in response.context["weeks"] for d, shown in week if d == day)
+    expected = [a.pk for a in all_day] + [timed[7].pk, timed[8].pk, timed[9].pk]
+    assert [e.obj.pk for e in shown_day.entries] == expected
+    assert shown_day.more == 4
+    assert "07:00 " in shown_day.html and "15:00" not in shown_day.html
+
+
 def test_the_days_list_links_to_the_activities_running_that_day(client_for, staff, items, agreement_if):
     long = ActivityFactory(agreement=agreement_if, start_date=D(2026, 11, 1), end_date=D(2027, 2, 1))
     response = client_for(staff).get(reverse("activities:list"), {"on": "2026-12-14"})
