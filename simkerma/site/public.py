@@ -20,7 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from simkerma.agreements.models import Agreement, today
+from simkerma.agreements.selectors import AGREEMENTS, PARTNERS
+from simkerma.core.pagination import CountedPaginator
 from simkerma.core.search import SearchField, word_search
+from simkerma.core.versions import cached
 from simkerma.kpis import engine
 from simkerma.kpis.views import this_year
 from simkerma.partners.models import Partner
@@ -56,6 +59,16 @@ def public_partners(query: str = "") -> QuerySet[Partner]:
     return qs.only(*PUBLIC_PARTNER_FIELDS).order_by("name", "pk")
 
 
+def public_counts() -> tuple[int, int]:
+    """How many public agreements are in force today, and how many partners they name. Both read
+    every agreement, so they are cached under the agreements' and partners' versions, keyed by the day."""
+
+    def compute() -> tuple[int, int]:
+        return public_agreements().count(), public_partners().count()
+
+    return cached(f"public:counts:{today().isoformat()}", [AGREEMENTS, PARTNERS], compute)
+
+
 def _partner_named(word: str) -> Exists:
     return Exists(Agreement.partners.through.objects.filter(agreement_id=OuterRef("pk"), partner__name__icontains=word))
 
@@ -89,7 +102,16 @@ def public_page(request: HttpRequest) -> HttpResponse:
             "aspects": engine.aspects(year),
             "service_times": engine.service_times(year),
         },
-        "agreements": Paginator(public_agreements(query), size).get_page(request.GET.get("page")),
-        "partners": Paginator(public_partners(query), size).get_page(request.GET.get("mitra")),
     }
+    agreements, partners = public_agreements(query), public_partners(query)
+    if query:
+        pages = Paginator(agreements, size), Paginator(partners, size)
+    else:
+        agreement_count, partner_count = public_counts()
+        pages = (
+            CountedPaginator(agreements, size, count=agreement_count),
+            CountedPaginator(partners, size, count=partner_count),
+        )
+    context["agreements"] = pages[0].get_page(request.GET.get("page"))
+    context["partners"] = pages[1].get_page(request.GET.get("mitra"))
     return render(request, "site/public.html", context)

@@ -129,8 +129,9 @@ def test_it_limits_how_often_one_address_may_open_it(client, settings, shown):
 
 
 # Coverage and aspects from the cache the first hit filled (the data versions, once each) and
-# service times (1); the agreements (count, page, partners), the partners (count, page); the demo banner.
-PUBLIC_QUERIES = 9
+# service times (1); the two counts, cached (their versions); the agreements (page, partners), the
+# partners (page); the demo banner.
+PUBLIC_QUERIES = 8
 
 
 def _agreements(count):
@@ -146,3 +147,17 @@ def test_it_takes_the_same_number_of_queries_with_few_or_many_agreements(client,
     client.get(reverse("public"))  # the rate-limit counter's first hit
     with django_assert_num_queries(PUBLIC_QUERIES):
         page(client)
+
+
+@pytest.mark.django_db
+def test_the_cached_counts_follow_each_agreement_written(client, settings):
+    settings.SIMKERMA_PAGE_SIZE = 5
+    _agreements(5)  # five agreements, ten partners
+    first = page(client)
+    assert "Halaman 1 dari 2" in first  # the partners
+    assert first.count("Halaman 1 dari") == 1
+    _agreements(1)
+    after = page(client)  # six agreements on two pages, twelve partners on three
+    assert "Halaman 1 dari 2" in after and "Halaman 1 dari 3" in after
+    _agreements(2)
+    assert "Halaman 1 dari 4" in page(client)  # sixteen partners
