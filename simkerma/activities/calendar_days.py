@@ -3,7 +3,7 @@
 A day shows at most `per_day` activities: all of them when they fit; when they do not, those that
 start that day (all-day ones first, then by time), and "N more", linking to the day's list. The
 counts come from one grouped query over the span index (spans.py); the activities that start on a
-crowded day, from one query that reads at most `per_day` rows of the start-date index per day; the
+crowded day, from one query that reads each day's first all-day and first timed rows of an index; the
 activities continuing from earlier days, only for the days where everything fits. A large
 university has thousands of activities running on any day; the page costs the same as a small
 office's.
@@ -12,6 +12,7 @@ office's.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import groupby
@@ -19,12 +20,18 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
-from simkerma.activities.models import Activity, ActivityQuerySet, ActivityStatus, CoordinationRecord
+from simkerma.activities.models import (
+    Activity,
+    ActivityQuerySet,
+    ActivityStatus,
+    ActivityUnitScope,
+    CoordinationRecord,
+)
 from simkerma.activities.selectors import MEETING_KINDS
 from simkerma.activities.spans import TOP, earliest_start, in_class, overlap, reaches
 from simkerma.core.dates import WIB
@@ -67,11 +74,14 @@ def calendar_days(
     meetings = CoordinationRecord.objects.filter(kind__in=MEETING_KINDS).select_related("activity")
     if unit_id is not None:
         activities = activities.for_unit(unit_id)
-        meetings = meetings.filter(activity__in=Activity.objects.for_unit(unit_id))
+        # Each meeting of the period looks up its activity's scope row (an IN over the unit's
+        # activities would read all of them).
+        in_unit = ActivityUnitScope.objects.filter(activity_id=OuterRef("activity_id"), unit_id=unit_id)
+        meetings = meetings.filter(Exists(in_unit))
     totals = _totals(activities, first, last)
     days = {first + dt.timedelta(days=i): CalendarDay() for i in range((last - first).days + 1)}
     # Each entry's address from one reverse(): a month shows some 200 (the URL pattern holds the pk alone).
-    detail = reverse("activities:detail", args=[_MARK_PK]).replace(str(_MARK_PK), "{}")
+    detail = tuple(reverse("activities:detail", args=[_MARK_PK]).split(str(_MARK_PK), 1))
     fitting = {day for day in days if 0 < totals.get(day, 0) <= per_day}
     crowded = [day for day in days if totals.get(day, 0) > per_day]
     for activity in _running_on(activities, sorted(fitting)):
@@ -98,16 +108,19 @@ def calendar_days(
 def _totals(activities: ActivityQuerySet, first: dt.date, last: dt.date) -> dict[dt.date, int]:
     """How many activities each day of the grid has: one count per (first, last) day in the grid,
     added up day by day. The rows are read class by class (spans.py), each class one range of the
-    (span class, start, end, status) index that holds every column read, so no row is visited."""
-    clipped = (
-        activities.filter(in_class(_MARK_CLASS, _MARK_DAY, last) & reaches(first))
-        .annotate(
-            shown_from=Greatest(F("start_date"), Value(first)),
-            shown_to=Least(Coalesce(F("end_date"), F("start_date")), Value(last)),
+    (span class, start, end, status) index."""
+
+    def clipped(span_class: int, earliest: dt.date) -> QuerySet[Any]:
+        return (
+            activities.filter(in_class(span_class, earliest, last) & reaches(first))
+            .annotate(
+                shown_from=Greatest(F("start_date"), Value(first)),
+                shown_to=Least(Coalesce(F("end_date"), F("start_date")), Value(last)),
+            )
+            .order_by()
+            .values_list("shown_from", "shown_to")
         )
-        .order_by()
-        .values_list("shown_from", "shown_to")
-    )
+
     parts = [(span_class, earliest_start(span_class, first)) for span_class in range(TOP + 1)]
     sql, params = _union(clipped, (_MARK_CLASS, _MARK_DAY), parts)
     grouped = f"SELECT shown_from, shown_to, COUNT(*) FROM ({sql}) AS grid GROUP BY shown_from, shown_to"  # noqa: S608 (Django's own SQL, the values parameters)
@@ -127,19 +140,27 @@ def _totals(activities: ActivityQuerySet, first: dt.date, last: dt.date) -> dict
     return totals
 
 
-def _union(queryset: QuerySet[Any], markers: tuple[Any, ...], parts: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
-    """A UNION ALL of `queryset` once per part, each with the marker values replaced by the part's:
-    the SQL is compiled once (compiling a query costs more than running one of these). Each member
-    is wrapped, so it keeps its own LIMIT (SQLite refuses one on a compound's own members)."""
-    sql, compiled = queryset.query.sql_with_params()
-    adapted = [_adapt(marker) for marker in markers]
-    at = [[i for i, value in enumerate(compiled) if value == marker] for marker in adapted]
-    assert all(len(places) == 1 for places in at), "each marker is one parameter of the query"
-    where = {places[0]: n for n, places in enumerate(at)}
+def _union(
+    build: Callable[..., QuerySet[Any]], markers: tuple[Any, ...], parts: list[tuple[Any, ...]]
+) -> tuple[str, list[Any]]:
+    """A UNION ALL of `build(*part)` for each part. The SQL is compiled once, from `build(*markers)`,
+    and each member takes the part's values where the markers were (compiling a query costs more
+    than running one of these); should a marker's value also be another parameter of the query, each
+    member is compiled apart. Each member is wrapped, so it keeps its own LIMIT (SQLite refuses one
+    on a compound's own members)."""
+    sql, compiled = build(*markers).query.sql_with_params()
+    places = [[i for i, value in enumerate(compiled) if value == _adapt(marker)] for marker in markers]
+    members: list[str] = []
     params: list[Any] = []
-    for part in parts:
-        params.extend(_adapt(part[where[i]]) if i in where else value for i, value in enumerate(compiled))
-    members = [f"SELECT * FROM ({sql}) AS part{i}" for i in range(len(parts))]  # noqa: S608 (as above)
+    for n, part in enumerate(parts):
+        if all(len(found) == 1 for found in places):
+            where = {found[0]: part[k] for k, found in enumerate(places)}
+            member_sql = sql
+            params.extend(_adapt(where[i]) if i in where else value for i, value in enumerate(compiled))
+        else:
+            member_sql, member_params = build(*part).query.sql_with_params()
+            params.extend(member_params)
+        members.append(f"SELECT * FROM ({member_sql}) AS part{n}")  # noqa: S608 (Django's own SQL, the values parameters)
     return " UNION ALL ".join(members), params
 
 
@@ -172,12 +193,18 @@ def _starting_on(activities: ActivityQuerySet, days: list[dt.date], per_day: int
     (start date, start time, id) index, both databases placing no time alike."""
     if not days:
         return []
-    on_day = activities.filter(start_date=_MARK_DAY).only(*ACTIVITY_FIELDS)
-    all_day = on_day.filter(start_time__isnull=True).order_by("pk")[:per_day]
-    timed = on_day.filter(start_time__isnull=False).order_by("start_time", "pk")[:per_day]
+
+    def all_day(day: dt.date) -> QuerySet[Any]:
+        on_day = activities.filter(start_date=day, start_time__isnull=True).only(*ACTIVITY_FIELDS)
+        return on_day.order_by("pk")[:per_day]
+
+    def timed(day: dt.date) -> QuerySet[Any]:
+        on_day = activities.filter(start_date=day, start_time__isnull=False).only(*ACTIVITY_FIELDS)
+        return on_day.order_by("start_time", "pk")[:per_day]
+
     parts = [(day,) for day in days]
     (all_day_sql, all_day_params), (timed_sql, timed_params) = (
-        _union(first, (_MARK_DAY,), parts) for first in (all_day, timed)
+        _union(build, (_MARK_DAY,), parts) for build in (all_day, timed)
     )
     found = list(Activity.objects.raw(f"{all_day_sql} UNION ALL {timed_sql}", [*all_day_params, *timed_params]))
     found.sort(key=lambda a: (a.start_date, a.start_time is not None, a.start_time or dt.time.min, a.pk))
@@ -192,6 +219,7 @@ def _days_of(activity: Activity, first: dt.date, last: dt.date) -> list[dt.date]
     return [day + dt.timedelta(days=i) for i in range((end - day).days + 1)]
 
 
-def _entry(activity: Activity, day: dt.date, detail: str) -> CalendarEntry:
+def _entry(activity: Activity, day: dt.date, detail: tuple[str, ...]) -> CalendarEntry:
     time = activity.start_time if day == activity.start_date else None
-    return CalendarEntry("activity", activity.title, detail.format(activity.pk), activity.status, time, activity)
+    url = f"{detail[0]}{activity.pk}{detail[1]}"
+    return CalendarEntry("activity", activity.title, url, activity.status, time, activity)

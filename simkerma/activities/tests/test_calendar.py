@@ -272,3 +272,21 @@ def test_it_creates_regenerates_and_revokes_the_feed_address(client_for, client,
     assert not CalendarToken.objects.filter(user=coordinator, revoked_at__isnull=True).exists()
     assert client.get(second.get_feed_url()).status_code == 404
     assert user_client.get(reverse("activities:calendar_subscription")).context["token"] is None
+
+
+def test_the_days_are_the_same_when_a_marker_is_also_a_value_of_the_query(monkeypatch, items, agreement_if):
+    from simkerma.activities import calendar_days as module
+
+    ActivityFactory(agreement=agreement_if, start_date=D(2026, 11, 1), end_date=D(2027, 2, 1))
+    crowd(D(2026, 12, 16), 8, agreement_if)
+    first, last = D(2026, 11, 30), D(2027, 1, 3)
+
+    def seen():
+        days = module.calendar_days(first, last, per_day=5)
+        return {day: ([e.obj.pk for e in shown.entries], shown.more) for day, shown in days.items()}
+
+    expected = seen()
+    assert expected[D(2026, 12, 16)][1] == 4
+    # The grid's first day is a parameter of every member: each member is then compiled apart.
+    monkeypatch.setattr(module, "_MARK_DAY", first)
+    assert seen() == expected
