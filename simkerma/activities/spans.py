@@ -6,7 +6,8 @@ activity started before the month shown. So each activity carries its span class
 database computes from its dates: class 0 is a one-day activity, class k (1 ≤ k < TOP) one that
 lasts 2^(k-1) to 2^k - 1 days after its start, and TOP anything longer. An activity of class k that
 reaches a day started at most 2^k - 1 days before it; the overlap is then, for each class, one range
-of the (span class, start date) index, and only the rows of that range are tested for their end.
+of the (span class, start date, end date, status) index, and only the rows of that range are tested
+for their end.
 """
 
 from __future__ import annotations
@@ -45,15 +46,16 @@ class SpanClass(Func):
         whens = " ".join(f"WHEN {days} < {2**k} THEN {k}" for k in range(TOP))
         return f"CASE {whens} ELSE {TOP} END"
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+    def _sql(self, compiler: SQLCompiler, days: str) -> Any:
+        """The CASE over `days`, an expression of the columns `{start}` and `{end}`."""
         (start, start_params), (end, end_params) = (compiler.compile(arg) for arg in self.source_expressions)
-        days = f"CAST(julianday(COALESCE({end}, {start})) - julianday({start}) AS INTEGER)"
-        return self._case(days), [*end_params, *start_params, *start_params] * TOP
+        return self._case(days.format(start=start, end=end)), [*end_params, *start_params, *start_params] * TOP
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        return self._sql(compiler, "CAST(julianday(COALESCE({end}, {start})) - julianday({start}) AS INTEGER)")
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
-        (start, start_params), (end, end_params) = (compiler.compile(arg) for arg in self.source_expressions)
-        days = f"(COALESCE({end}, {start}) - {start})"
-        return self._case(days), [*end_params, *start_params, *start_params] * TOP
+        return self._sql(compiler, "(COALESCE({end}, {start}) - {start})")
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, *args: Any, **extra: Any) -> Any:
         raise NotSupportedError(f"The span class needs SQLite or PostgreSQL, not {connection.vendor}.")
